@@ -1,0 +1,42 @@
+"""Two exception families: the config is wrong, or the run went wrong.
+
+`cli.py` alone maps them to exit codes; library code raises, never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reconciler.diagnostics import Diagnostic
+
+
+class ReconcilerError(Exception):
+    """Base of everything this project raises on purpose."""
+
+
+class ConfigError(ReconcilerError):
+    """The desired state is invalid. Carries every problem found, not just the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics))
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class RunError(ReconcilerError):
+    """Something went wrong while talking to the account, or the run was refused."""
+
+
+class AccountMismatchError(RunError):
+    """The credentials point at another account or region than the config or saved plan."""
+
+
+class PlanError(RunError):
+    """The plan cannot be computed as asked (for example a referenced resource is missing)."""
+
+
+class SafetyError(RunError):
+    """The plan would do something destructive or large without the flag that allows it."""
+
+
+class StalePlanError(RunError):
+    """A saved plan no longer matches the account or the config it was computed from."""

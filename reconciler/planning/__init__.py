@@ -1,0 +1,1 @@
+"""Pure planning: Desired x Live -> Plan. No I/O here."""

@@ -1,0 +1,68 @@
+"""A plan is data: apply consumes it and nothing else.
+
+Each `Change` is one unit of work for the executor (usually one API call, sometimes two, e.g. a
+tag sync is Untag + Tag). `depends_on` holds the keys of changes that must succeed first; the
+executor walks that DAG, and skips the dependents of a failed change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from reconciler.state import Address
+
+
+class Action(StrEnum):
+    CREATE_TENANT = "create_tenant"  # after: Tenant (tags + suppression ride on CreateTenant)
+    DELETE_TENANT = "delete_tenant"  # before: Tenant
+    UPDATE_TAGS = "update_tags"  # before/after: dict[str, str]
+    ASSOCIATE = "associate"  # after: ResourceRef
+    DISASSOCIATE = "disassociate"  # before: ResourceRef
+    SET_POLICY = "set_policy"  # before/after: ReputationPolicy
+    SET_STATUS = "set_status"  # before/after: SendingStatus
+    SET_SUPPRESSION = "set_suppression"  # before/after: Suppression | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    address: Address  # tenant-level address: Address("tenant", name)
+    action: Action
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+    depends_on: tuple[str, ...] = ()
+    replace_of: str | None = None  # create/delete halves of a rename carry the other name
+
+    @property
+    def tenant(self) -> str:
+        return self.address.name
+
+    @property
+    def key(self) -> str:
+        """Unique within a plan; used for dependencies and reports."""
+        detail = ""
+        if self.action in (Action.ASSOCIATE, Action.DISASSOCIATE):
+            detail = f":{self.after or self.before}"
+        return f"{self.address}:{self.action}{detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Ordered changes plus what is needed to re-check a saved plan before applying it."""
+
+    changes: tuple[Change, ...]
+    account: str
+    region: str
+    partition: str = "aws"
+    config_digest: str = ""
+    fingerprint: str = ""  # hash of the live objects the plan touches
+    notices: tuple[str, ...] = ()  # SES-owned status etc.: reported, never acted on
+    scope: tuple[str, ...] | None = None  # tenant names a targeted plan covered
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes

@@ -1,0 +1,165 @@
+"""The object types shared by the desired and the live side.
+
+Desired (from YAML) and Live (from the account) use the same `Tenant` type and the same identity
+key, so the planner diffs two mappings. Resource references are kept as (kind, name) rather than
+ARNs: comparisons do not depend on the account, and ARNs are built at the edge from `ArnContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reconciler.diagnostics import Location
+
+ReputationPolicy = Literal["none", "standard", "strict"]
+SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
+SuppressionScope = Literal["TENANT", "ACCOUNT"]
+ResourceKind = Literal["identity", "configuration-set", "template"]
+
+RESOURCE_KINDS: tuple[ResourceKind, ...] = ("identity", "configuration-set", "template")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Address:
+    """Identity of one managed object: `tenant.Acme`, `association.Acme/identity/acme.com`..."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ArnContext:
+    partition: str
+    region: str
+    account: str
+
+    def resource_arn(self, ref: ResourceRef) -> str:
+        return f"arn:{self.partition}:ses:{self.region}:{self.account}:{ref.kind}/{ref.name}"
+
+    def policy_arn(self, policy: ReputationPolicy) -> str:
+        return f"arn:{self.partition}:ses:{self.region}:aws:reputation-policy/{policy}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ResourceRef:
+    """An email identity, configuration set or email template, by ARN resource type and name."""
+
+    kind: ResourceKind
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    @classmethod
+    def from_arn(cls, arn: str) -> ResourceRef:
+        """Parse `arn:aws:ses:r:a:identity/example.com`; raises ValueError on anything else."""
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != "ses" or "/" not in parts[5]:
+            raise ValueError(f"not an SES resource ARN: {arn}")
+        kind, name = parts[5].split("/", 1)
+        if kind not in RESOURCE_KINDS:
+            raise ValueError(f"unsupported SES resource type {kind!r} in {arn}")
+        return cls(kind, name)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A stored (scope, reasons) pair. `None` in `Tenant.suppression` means never set / cleared."""
+
+    scope: SuppressionScope
+    reasons: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    """What the account says about sending, beyond the customer-managed status we reconcile."""
+
+    customer: SendingStatus | None = None  # None: never written by a customer
+    aws: SendingStatus | None = None
+    aggregate: str = "ENABLED"
+    impact: str | None = None
+    aws_cause: str | None = None
+    customer_cause: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """One tenant, desired or live.
+
+    Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
+    desired-only fields (`protect`, `iam`, `replaces`, `source`) keep their defaults on the live
+    side. `sending_status` on the live side is the customer-managed status (None read as ENABLED).
+    """
+
+    name: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    resources: frozenset[ResourceRef] = frozenset()
+    reputation_policy: ReputationPolicy = "standard"
+    sending_status: SendingStatus = "ENABLED"
+    suppression: Suppression | None = None
+    protect: bool = False
+    iam: tuple[str, ...] = ()
+    replaces: str | None = None  # desired: the old name this tenant is a rename of
+    source: Location | None = None
+    tenant_id: str | None = None
+    arn: str | None = None
+    created: float | None = None
+    status: LiveStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    region: str = "us-east-1"
+    account_id: str | None = None
+    target: Literal["aws", "local"] = "aws"
+    ownership_tag_key: str = "managed-by"
+    ownership_tag_value: str = "ses-reconciler"
+    prune: bool = False
+    max_delete_percent: float = 10.0
+    max_change_percent: float = 50.0
+    max_tenants: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class IamTemplate:
+    name: str
+    policy_name: str
+    document: Mapping[str, object]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    rule_name: str
+    log_group: str
+    retention_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Desired:
+    """The resolved desired state: defaults -> tier -> tenant already applied.
+
+    `digest` is a stable hash of the resolved content (not of file bytes), so reformatting YAML
+    does not invalidate a saved plan while any semantic edit does.
+    """
+
+    settings: Settings
+    tenants: Mapping[str, Tenant]
+    iam_templates: Mapping[str, IamTemplate] = field(default_factory=dict)
+    monitoring: Monitoring | None = None
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """What the reader saw. `scope` is None for a full read, else the tenant names it covered."""
+
+    context: ArnContext
+    tenants: Mapping[str, Tenant]
+    missing_resources: frozenset[ResourceRef] = frozenset()
+    scope: frozenset[str] | None = None
