@@ -16,6 +16,12 @@ from reconciler.state import Address
 
 
 class Action(StrEnum):
+    """One kind of executor step. `before`/`after` hold plain values, as noted per member.
+
+    UPDATE_TAGS carries the whole tag map on both sides (`aws:` keys excluded): the executor
+    untags keys of `before` missing from `after`, then tags the items of `after` that differ.
+    """
+
     CREATE_TENANT = "create_tenant"  # after: Tenant (tags + suppression ride on CreateTenant)
     DELETE_TENANT = "delete_tenant"  # before: Tenant
     UPDATE_TAGS = "update_tags"  # before/after: dict[str, str]
@@ -24,6 +30,23 @@ class Action(StrEnum):
     SET_POLICY = "set_policy"  # before/after: ReputationPolicy
     SET_STATUS = "set_status"  # before/after: SendingStatus
     SET_SUPPRESSION = "set_suppression"  # before/after: Suppression | None
+
+
+ADD_ACTIONS = frozenset({Action.CREATE_TENANT, Action.ASSOCIATE})
+DESTROY_ACTIONS = frozenset({Action.DELETE_TENANT, Action.DISASSOCIATE})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCounts:
+    """Terraform-style totals: creates and associations add, deletes and disassociations destroy."""
+
+    add: int = 0
+    change: int = 0
+    destroy: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.add + self.change + self.destroy
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +71,15 @@ class Change:
             detail = f":{self.after or self.before}"
         return f"{self.address}:{self.action}{detail}"
 
+    @property
+    def effect(self) -> str:
+        """`add`, `change` or `destroy`: how the change counts in the plan summary."""
+        if self.action in ADD_ACTIONS:
+            return "add"
+        if self.action in DESTROY_ACTIONS:
+            return "destroy"
+        return "change"
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -66,3 +98,13 @@ class Plan:
     @property
     def empty(self) -> bool:
         return not self.changes
+
+    @property
+    def counts(self) -> PlanCounts:
+        effects = [c.effect for c in self.changes]
+        return PlanCounts(effects.count("add"), effects.count("change"), effects.count("destroy"))
+
+    @property
+    def tenants(self) -> tuple[str, ...]:
+        """Names of the tenants the plan touches, sorted: what a saved plan fingerprints."""
+        return tuple(sorted({c.tenant for c in self.changes}))

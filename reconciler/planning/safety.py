@@ -1,0 +1,59 @@
+"""Refuse destructive or unusually large plans unless the operator asked for them.
+
+Like octoDNS's `raise_if_unsafe`: deleting needs `--allow-delete`; deleting or changing a large
+share of the tenants needs `--force`, because a broken config or a wrong account usually shows up
+as "everything changes".
+"""
+
+from __future__ import annotations
+
+from reconciler.errors import SafetyError
+from reconciler.planning.plan import Action, Plan
+from reconciler.state import Settings
+
+NAMES_SHOWN = 5
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return f"{shown}, … and {more:,} more" if more > 0 else shown
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100.0 * part / max(whole, 1)
+
+
+def check_safety(
+    plan: Plan, settings: Settings, *, live_managed_count: int, allow_delete: bool, force: bool
+) -> None:
+    """Raise `SafetyError` naming the flag that would allow the plan.
+
+    `live_managed_count` is the number of live tenants the tool manages (owned ones). The change
+    share counts tenants that exist and would be modified or deleted; creating new tenants is
+    never "changing" existing ones. `force` lifts the percentage limits, not the delete flag.
+    """
+    deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
+    if deleted and not allow_delete:
+        raise SafetyError(
+            f"The plan deletes {len(deleted)} tenant(s) ({_names(deleted)}); "
+            "pass --allow-delete to allow it."
+        )
+    if force:
+        return
+    share = _percent(len(deleted), live_managed_count)
+    if deleted and share > settings.max_delete_percent:
+        raise SafetyError(
+            f"The plan deletes {len(deleted)} of {live_managed_count} owned tenants "
+            f"({share:.1f}%), above max_delete_percent {settings.max_delete_percent:g}%; "
+            "pass --force to allow it."
+        )
+    created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
+    changed = sorted({c.tenant for c in plan.changes} - created)
+    share = _percent(len(changed), live_managed_count)
+    if changed and share > settings.max_change_percent:
+        raise SafetyError(
+            f"The plan changes {len(changed)} of {live_managed_count} managed tenants "
+            f"({share:.1f}%), above max_change_percent {settings.max_change_percent:g}%; "
+            "pass --force to allow it."
+        )

@@ -1,0 +1,122 @@
+"""Saved plans: a versioned JSON document, and the checks that refuse a stale one.
+
+A plan is only valid for the account state it was computed from, so it records a fingerprint of
+the live tenants it touches. `apply --plan` re-reads those tenants, fingerprints them again and
+calls `check_saved_plan`; any difference (including a tenant appearing or vanishing) refuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from reconciler.errors import AccountMismatchError, StalePlanError
+from reconciler.planning.codec import decode_change, encode_change, encode_suppression
+from reconciler.planning.plan import Plan
+from reconciler.state import Live, Tenant
+
+FORMAT_VERSION = 1
+DOCUMENT_KIND = "ses-reconciler/plan"
+
+
+def _tenant_state(t: Tenant | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    customer = t.status.customer if t.status is not None else t.sending_status
+    return {
+        "id": t.tenant_id,
+        "tags": sorted(t.tags.items()),
+        "resources": sorted(str(r) for r in t.resources),
+        "policy": t.reputation_policy,
+        "customer_status": customer,
+        "suppression": encode_suppression(t.suppression),
+    }
+
+
+def fingerprint(live: Live, names: Iterable[str]) -> str:
+    """sha256 over the live state of `names`; a tenant's absence is part of the state."""
+    state = {name: _tenant_state(live.tenants.get(name)) for name in sorted(set(names))}
+    blob = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+def fingerprint_names(plan: Plan) -> frozenset[str]:
+    """The tenants a plan's fingerprint covers: those it changes plus its scope, if any."""
+    return frozenset(plan.tenants) | frozenset(plan.scope or ())
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON data; also the `--format json` rendering."""
+    counts = plan.counts
+    return {
+        "format_version": FORMAT_VERSION,
+        "kind": DOCUMENT_KIND,
+        "account": plan.account,
+        "region": plan.region,
+        "partition": plan.partition,
+        "config_digest": plan.config_digest,
+        "fingerprint": plan.fingerprint,
+        "scope": list(plan.scope) if plan.scope is not None else None,
+        "summary": {"add": counts.add, "change": counts.change, "destroy": counts.destroy,
+                    "tenants": len(plan.tenants)},
+        "changes": [encode_change(c) for c in plan.changes],
+        "notices": list(plan.notices),
+        "meta": dict(plan.meta),
+    }
+
+
+def dump_plan(plan: Plan) -> str:
+    return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def load_plan(text: str) -> Plan:
+    """Parse a saved plan; refuse documents this version cannot read faithfully."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StalePlanError(f"The saved plan is not valid JSON: {exc}.") from exc
+    if not isinstance(data, dict) or data.get("kind") != DOCUMENT_KIND:
+        raise StalePlanError("The file is not a saved ses-reconciler plan.")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise StalePlanError(
+            f"The saved plan has format version {version!r}; this version of ses-reconciler "
+            f"reads version {FORMAT_VERSION} only. Run plan again."
+        )
+    try:
+        return Plan(
+            changes=tuple(decode_change(c) for c in data["changes"]),
+            account=data["account"],
+            region=data["region"],
+            partition=data["partition"],
+            config_digest=data["config_digest"],
+            fingerprint=data["fingerprint"],
+            notices=tuple(data["notices"]),
+            scope=tuple(data["scope"]) if data["scope"] is not None else None,
+            meta=dict(data.get("meta") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StalePlanError(f"The saved plan is malformed: {exc!r}.") from exc
+
+
+def check_saved_plan(
+    plan: Plan, *, account: str, region: str, config_digest: str, live_fingerprint: str
+) -> None:
+    """Raise if the saved plan was made for another account/region, config or live state."""
+    if plan.account != account or plan.region != region:
+        raise AccountMismatchError(
+            f"The saved plan is for account {plan.account} in {plan.region}, but the credentials "
+            f"point at account {account} in {region}."
+        )
+    if plan.config_digest != config_digest:
+        raise StalePlanError(
+            f"The configuration changed since the plan was saved (digest {plan.config_digest} "
+            f"then, {config_digest} now). Run plan again."
+        )
+    if plan.fingerprint != live_fingerprint:
+        raise StalePlanError(
+            f"The tenants this plan touches changed in the account since it was saved "
+            f"(fingerprint {plan.fingerprint} then, {live_fingerprint} now). Run plan again."
+        )

@@ -1,0 +1,43 @@
+"""Renderings of plans, drift and apply reports: text, JSON and Markdown. Pure string builders."""
+
+from typing import Literal
+
+from reconciler.planning.plan import Plan
+from reconciler.render.apply import render_apply_text
+from reconciler.render.as_json import render_apply_json, render_drift_json, render_plan_json
+from reconciler.render.drift import render_drift_markdown, render_drift_text
+from reconciler.render.markdown import render_plan_markdown
+from reconciler.render.text import render_plan_text
+from reconciler.report import ApplyReport
+
+Format = Literal["text", "json", "markdown"]
+
+
+def render_plan(plan: Plan, fmt: Format) -> str:
+    return {"text": render_plan_text, "json": render_plan_json,
+            "markdown": render_plan_markdown}[fmt](plan)
+
+
+def render_drift(plan: Plan, fmt: Format) -> str:
+    return {"text": render_drift_text, "json": render_drift_json,
+            "markdown": render_drift_markdown}[fmt](plan)
+
+
+def render_apply(report: ApplyReport, fmt: Literal["text", "json"]) -> str:
+    return render_apply_json(report) if fmt == "json" else render_apply_text(report)
+
+
+__all__ = [
+    "Format",
+    "render_apply",
+    "render_apply_json",
+    "render_apply_text",
+    "render_drift",
+    "render_drift_json",
+    "render_drift_markdown",
+    "render_drift_text",
+    "render_plan",
+    "render_plan_json",
+    "render_plan_markdown",
+    "render_plan_text",
+]

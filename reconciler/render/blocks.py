@@ -1,0 +1,187 @@
+"""Per-tenant blocks of a plan, in the Terraform style shared by the text and Markdown renderings.
+
+A block groups a tenant's changes under one marker: `+` created, `~` updated in place, `-`
+destroyed, `-/+` replaced (a rename: the new tenant's create and the old tenant's delete).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from reconciler.planning.plan import Action, Change, Plan, PlanCounts
+from reconciler.planning.planner import RENAME_WARNING
+from reconciler.state import Suppression, Tenant
+
+KNOWN_AFTER_APPLY = "(known after apply)"
+BlockKind = Literal["create", "update", "delete", "replace"]
+MARKERS: dict[str, str] = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+VERBS: dict[str, str] = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "delete": "will be destroyed",
+}
+WIDTH = len("reputation_policy")
+
+
+@dataclass(frozen=True, slots=True)
+class TenantBlock:
+    name: str
+    kind: BlockKind
+    changes: tuple[Change, ...]
+    old: str | None = None  # the replaced tenant, for kind "replace"
+
+    @property
+    def counts(self) -> PlanCounts:
+        return Plan(self.changes, account="", region="").counts
+
+    def first(self, action: Action) -> Change | None:
+        return next((c for c in self.changes if c.action is action), None)
+
+    def of(self, action: Action) -> list[Change]:
+        return [c for c in self.changes if c.action is action]
+
+
+def tenant_blocks(plan: Plan) -> tuple[TenantBlock, ...]:
+    """Blocks sorted by tenant name; a rename's two halves share the new tenant's block."""
+    groups: dict[str, list[Change]] = defaultdict(list)
+    for c in plan.changes:
+        groups[c.tenant].append(c)
+    old_of = {c.tenant: c.replace_of for c in plan.changes
+              if c.action is Action.CREATE_TENANT and c.replace_of in groups}
+    merged = set(old_of.values())
+    blocks = []
+    for name in sorted(groups):
+        if name in merged:
+            continue
+        changes = groups[name]
+        old = old_of.get(name)
+        if old is not None:
+            blocks.append(TenantBlock(name, "replace", tuple(changes + groups[old]), old))
+        else:
+            blocks.append(TenantBlock(name, _kind(changes), tuple(changes)))
+    return tuple(blocks)
+
+
+def _kind(changes: list[Change]) -> BlockKind:
+    actions = {c.action for c in changes}
+    if Action.CREATE_TENANT in actions:
+        return "create"
+    if Action.DELETE_TENANT in actions:
+        return "delete"
+    return "update"
+
+
+def q(value: str | None) -> str:
+    return "(never set)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def fmt_suppression(value: Suppression | None) -> str:
+    if value is None:
+        return "(none)"
+    return f"{value.scope} [{', '.join(sorted(value.reasons))}]"
+
+
+def block_lines(block: TenantBlock) -> list[str]:
+    """The block as text lines (no trailing blank line), Terraform-indented."""
+    marker = MARKERS[block.kind]
+    if block.kind == "replace":
+        head = [f"  # tenant.{block.old} must be replaced by tenant.{block.name} (rename)",
+                f"  # {RENAME_WARNING}",
+                f'{marker} tenant "{block.old}" -> "{block.name}" {{']
+    else:
+        head = [f"  # tenant.{block.name} {VERBS[block.kind]}",
+                f'  {marker} tenant "{block.name}" {{']
+        delete = block.first(Action.DELETE_TENANT)
+        if delete is not None and delete.replace_of:
+            head.insert(1, f"  # renamed to tenant.{delete.replace_of}: {RENAME_WARNING}")
+    return [*head, *_body(block), "    }"]
+
+
+def _body(block: TenantBlock) -> list[str]:
+    lines: list[str] = []
+    delete = block.first(Action.DELETE_TENANT)
+    create = block.first(Action.CREATE_TENANT)
+    if delete is not None:
+        lines += _deleted(delete.before, full=create is None)
+    if create is not None:
+        lines += _created(create.after)
+    lines += _updates(block, created=create is not None)
+    return lines
+
+
+def _attr(marker: str, name: str, value: str) -> str:
+    return f"      {marker} {name:<{WIDTH}} = {value}"
+
+
+def _map(marker: str, name: str, entries: list[tuple[str, str, str]]) -> list[str]:
+    width = max((len(q(k)) for _, k, _ in entries), default=0)
+    rows = [f"          {m} {q(k):<{width}} = {v}" for m, k, v in entries]
+    return [_attr(marker, name, "{"), *rows, "        }"]
+
+
+def _list(marker: str, name: str, entries: list[tuple[str, str]]) -> list[str]:
+    rows = [f"          {m} {text}" for m, text in entries]
+    return [_attr(marker, name, "["), *rows, "        ]"]
+
+
+def _deleted(before: Tenant, *, full: bool) -> list[str]:
+    lines = [_attr("-", "id", q(before.tenant_id)), _attr("-", "arn", q(before.arn))]
+    if full:
+        if before.tags:
+            lines += _map("-", "tags", [("-", k, q(v)) for k, v in sorted(before.tags.items())])
+        if before.resources:
+            lines += _list("-", "resources", [("-", str(r)) for r in sorted(before.resources)])
+    return lines
+
+
+def _created(after: Tenant) -> list[str]:
+    lines = [_attr("+", "name", q(after.name)), _attr("+", "id", KNOWN_AFTER_APPLY),
+             _attr("+", "arn", KNOWN_AFTER_APPLY)]
+    if after.tags:
+        lines += _map("+", "tags", [("+", k, q(v)) for k, v in sorted(after.tags.items())])
+    if after.suppression is not None:
+        lines.append(_attr("+", "suppression", fmt_suppression(after.suppression)))
+    return lines
+
+
+def _updates(block: TenantBlock, *, created: bool) -> list[str]:
+    m = "+" if created else "~"
+    lines: list[str] = []
+    for c in block.of(Action.UPDATE_TAGS):
+        lines += _map("~", "tags", tag_entries(c.before, c.after))
+    for c in block.of(Action.SET_SUPPRESSION):
+        lines.append(_attr("~", "suppression",
+                           f"{fmt_suppression(c.before)} -> {fmt_suppression(c.after)}"))
+    for c in block.of(Action.SET_POLICY):
+        lines.append(_attr(m, "reputation_policy", _scalar(c, created)))
+    for c in block.of(Action.SET_STATUS):
+        lines.append(_attr(m, "sending_status", _scalar(c, created)))
+    entries = [("+", _with_reason(str(c.after), c)) for c in block.of(Action.ASSOCIATE)]
+    entries += [("-", _with_reason(str(c.before), c)) for c in block.of(Action.DISASSOCIATE)]
+    if entries:
+        lines += _list("+" if created else "~", "resources", entries)
+    return lines
+
+
+def _scalar(c: Change, created: bool) -> str:
+    return q(c.after) if created else f"{q(c.before)} -> {q(c.after)}"
+
+
+def _with_reason(text: str, c: Change) -> str:
+    return f"{text}  # {c.reason}" if c.reason else text
+
+
+def tag_entries(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(marker, key, value text) for every tag that differs, sorted by key."""
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        if key not in before:
+            rows.append(("+", key, q(after[key])))
+        elif key not in after:
+            rows.append(("-", key, q(before[key])))
+        elif before[key] != after[key]:
+            rows.append(("~", key, f"{q(before[key])} -> {q(after[key])}"))
+    return rows

@@ -1,0 +1,67 @@
+"""Safety checks run before apply."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.errors import SafetyError
+from reconciler.planning import check_safety, make_plan
+from reconciler.state import Settings
+from tests.unit.planning.builders import desired, have, live, want
+
+SETTINGS = Settings(max_delete_percent=10, max_change_percent=50)
+
+
+def _deleting(n: int):
+    return make_plan(desired(), live(*(have(f"T{i}") for i in range(n))))
+
+
+def test_plan_without_deletes_or_large_changes_passes() -> None:
+    plan = make_plan(desired(want("New")), live())
+    check_safety(plan, SETTINGS, live_managed_count=0, allow_delete=False, force=False)
+
+
+def test_delete_needs_allow_delete() -> None:
+    with pytest.raises(SafetyError, match=r"deletes 1 tenant\(s\) \(T0\); pass --allow-delete"):
+        check_safety(_deleting(1), SETTINGS, live_managed_count=100, allow_delete=False,
+                     force=False)
+
+
+def test_rename_counts_as_a_delete() -> None:
+    plan = make_plan(desired(want("New", replaces="Old")), live(have("Old")))
+    with pytest.raises(SafetyError, match="--allow-delete"):
+        check_safety(plan, SETTINGS, live_managed_count=100, allow_delete=False, force=False)
+
+
+def test_force_does_not_replace_allow_delete() -> None:
+    with pytest.raises(SafetyError, match="--allow-delete"):
+        check_safety(_deleting(1), SETTINGS, live_managed_count=100, allow_delete=False,
+                     force=True)
+
+
+def test_deleting_up_to_the_threshold_is_allowed() -> None:
+    check_safety(_deleting(10), SETTINGS, live_managed_count=100, allow_delete=True, force=False)
+
+
+def test_deleting_above_the_threshold_needs_force() -> None:
+    with pytest.raises(SafetyError, match=r"deletes 11 of 100 owned tenants \(11\.0%\), above "
+                                          r"max_delete_percent 10%; pass --force"):
+        check_safety(_deleting(11), SETTINGS, live_managed_count=100, allow_delete=True,
+                     force=False)
+
+
+def test_force_allows_a_large_delete() -> None:
+    check_safety(_deleting(50), SETTINGS, live_managed_count=50, allow_delete=True, force=True)
+
+
+def test_changing_above_the_threshold_needs_force() -> None:
+    plan = make_plan(desired(*(want(f"T{i}", tags={"x": "1"}) for i in range(6))),
+                     live(*(have(f"T{i}") for i in range(6))))
+    with pytest.raises(SafetyError, match=r"changes 6 of 10 managed tenants \(60\.0%\), above "
+                                          r"max_change_percent 50%"):
+        check_safety(plan, SETTINGS, live_managed_count=10, allow_delete=False, force=False)
+
+
+def test_creating_tenants_does_not_count_as_changing_existing_ones() -> None:
+    plan = make_plan(desired(*(want(f"T{i}") for i in range(20))), live())
+    check_safety(plan, SETTINGS, live_managed_count=1, allow_delete=False, force=False)

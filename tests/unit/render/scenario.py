@@ -1,0 +1,54 @@
+"""A representative account and config: creates, updates, a move, a rename, a delete, notices."""
+
+from __future__ import annotations
+
+from reconciler.planning import make_plan
+from reconciler.planning.plan import Action, Plan
+from reconciler.report import ApplyReport, Outcome
+from tests.unit.planning.builders import PROTECT, desired, have, live, sup, want
+
+DESIRED = desired(
+    want("Acme", "identity/acme.com", "configuration-set/acme", tags={"CustomerID": "1234"},
+         reputation_policy="strict", suppression=sup("TENANT", "BOUNCE", "COMPLAINT"),
+         protect=True),
+    want("Beta", "identity/beta.com", "identity/shared.example.com",
+         tags={"Env": "prod", "Team": "mail"}, reputation_policy="standard",
+         sending_status="DISABLED", suppression=sup("ACCOUNT", "BOUNCE")),
+    want("Gamma", "configuration-set/gamma"),
+    want("NewName", "identity/old.example.com", "configuration-set/old", replaces="OldName"),
+    want("Paused"),
+    want("Legacy", tags={"Owner": "platform"}),
+)
+
+LIVE = live(
+    have("Beta", "identity/beta.com", "template/retired", tags={"Env": "dev", "Old": "x"},
+         reputation_policy="none", customer="ENABLED"),
+    have("Gamma", "configuration-set/gamma", "identity/shared.example.com"),
+    have("OldName", "identity/old.example.com", "configuration-set/old"),
+    have("Paused", aws="DISABLED", aws_cause="HIGH bounce rate"),
+    have("Legacy", "identity/legacy.com", owned=False, tags={"Team": "core"}),
+    have("Gone", "identity/gone.com", tags={"Env": "test"}),
+    have("Keep", tags=PROTECT),
+    have("Foreign", owned=False),
+)
+
+
+def representative_plan() -> Plan:
+    return make_plan(DESIRED, LIVE)
+
+
+def representative_report() -> ApplyReport:
+    """NewName's first association failed, so OldName's delete, which waits for it, was skipped;
+    Gamma's association-less changes and the rest applied."""
+    outcomes = []
+    plan = representative_plan()
+    failed = "tenant.NewName:associate:identity/old.example.com"
+    for c in plan.changes:
+        if c.key == failed:
+            outcomes.append(Outcome(c, "failed", "TooManyRequestsException: Rate exceeded", 0.5))
+        elif failed in c.depends_on:
+            outcomes.append(Outcome(c, "skipped", failed))
+        elif c.action is not Action.DELETE_TENANT or c.tenant == "Gone":
+            outcomes.append(Outcome(c, "applied", "", 0.25))
+    calls = {"CreateTenant": 2, "CreateTenantResourceAssociation": 5, "TagResource": 2}
+    return ApplyReport(tuple(outcomes), calls=calls, seconds=4.5)
