@@ -1,0 +1,103 @@
+"""SES-side events that no API call can cause, as plain functions of (account, Region, ...).
+
+Each returns a JSON-able dict so the same functions can be exposed over HTTP in server mode.
+Pauses, findings and their clearing follow the status algebra in `reputation.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from reconciler.emulator import reputation
+from reconciler.emulator.backend import emulator_options, tenancy_backend
+from reconciler.emulator.options import EmulatorOptions
+from reconciler.emulator.tenancy import ReputationRecord
+
+__all__ = [
+    "add_finding",
+    "aws_pause",
+    "aws_resume",
+    "clear_findings",
+    "options",
+    "pause",
+    "reputation_entity",
+    "resume",
+    "set_options",
+]
+
+PauseKind = Literal["policy", "trust_and_safety"]
+Impact = Literal["LOW", "HIGH"]
+
+
+def options(account_id: str, region: str) -> EmulatorOptions:
+    """The live options object of that backend; mutate it to switch a variant."""
+    return emulator_options(account_id, region)
+
+
+def set_options(account_id: str, region: str, **changes: Any) -> dict[str, Any]:
+    current = emulator_options(account_id, region)
+    current.update(**changes)
+    return current.to_dict()
+
+
+def _record(account_id: str, region: str, tenant_name: str) -> ReputationRecord:
+    backend = tenancy_backend(account_id, region)
+    tenant = backend.get_tenant(tenant_name)
+    return backend.store.reputation.setdefault(tenant.arn, ReputationRecord(tenant.arn))
+
+
+def _entity(account_id: str, region: str, record: ReputationRecord) -> dict[str, Any]:
+    return tenancy_backend(account_id, region).entity_view(record)
+
+
+def aws_pause(
+    account_id: str,
+    region: str,
+    tenant_name: str,
+    kind: PauseKind = "policy",
+    cause: str | None = None,
+) -> dict[str, Any]:
+    """`policy` pauses lift on a customer REINSTATED; `trust_and_safety` ones do not."""
+    if kind not in ("policy", "trust_and_safety"):
+        raise ValueError(f"unknown pause kind {kind!r}")
+    record = _record(account_id, region, tenant_name)
+    default = (
+        "Sending paused by the reputation policy."
+        if kind == "policy"
+        else "Sending paused by SES Trust and Safety."
+    )
+    reputation.aws_pause(record, kind, cause or default)
+    return _entity(account_id, region, record)
+
+
+def aws_resume(
+    account_id: str, region: str, tenant_name: str, cause: str = "Sending resumed by SES."
+) -> dict[str, Any]:
+    """What AWS Support does for a Trust & Safety pause."""
+    record = _record(account_id, region, tenant_name)
+    reputation.aws_resume(record, cause)
+    return _entity(account_id, region, record)
+
+
+def add_finding(account_id: str, region: str, tenant_name: str, impact: Impact) -> dict[str, Any]:
+    """Records a finding; the tenant's policy decides whether SES pauses it."""
+    if impact not in ("LOW", "HIGH"):
+        raise ValueError(f"unknown impact {impact!r}")
+    record = _record(account_id, region, tenant_name)
+    reputation.add_finding(record, impact)
+    return _entity(account_id, region, record)
+
+
+def clear_findings(account_id: str, region: str, tenant_name: str) -> dict[str, Any]:
+    """Resolves every finding; a REINSTATED tenant returns to ENABLED."""
+    record = _record(account_id, region, tenant_name)
+    reputation.clear_findings(record)
+    return _entity(account_id, region, record)
+
+
+def reputation_entity(account_id: str, region: str, tenant_name: str) -> dict[str, Any]:
+    return _entity(account_id, region, _record(account_id, region, tenant_name))
+
+
+pause = aws_pause
+resume = aws_resume

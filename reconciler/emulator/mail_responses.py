@@ -1,0 +1,160 @@
+"""Response methods for v2 templates, tenant sends and the tenant-association delete guards."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from moto.ses.exceptions import InvalidParameterValue
+
+from reconciler.emulator.backend import tenancy_backend
+from reconciler.emulator.messages import bad_request, not_found
+from reconciler.emulator.responses import TenantResponses, json_response
+from reconciler.emulator.sending import template_name
+from reconciler.emulator.tenancy import EmailTemplate
+
+PLACEHOLDER = re.compile(r"{{\s*([\w.-]+)\s*}}")
+
+
+def render(text: str | None, data: str | None) -> str:
+    values = json.loads(data) if data else {}
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), text or "")
+
+
+class MailResponses(TenantResponses):
+    def create_email_template(self) -> Any:
+        params = self._params()
+        self.tenancy.create_email_template(
+            params.get("TemplateName"), params.get("TemplateContent"), params.get("Tags")
+        )
+        return json_response({})
+
+    def get_email_template(self) -> Any:
+        template = self.tenancy.get_email_template(self._get_param("TemplateName"))
+        return json_response(
+            {
+                "TemplateName": template.name,
+                "TemplateContent": template.content(),
+                "Tags": template.tags,
+            }
+        )
+
+    def list_email_templates(self) -> Any:
+        templates, token = self.tenancy.list_email_templates(
+            self._get_param("PageSize"), self._get_param("NextToken")
+        )
+        payload: dict[str, Any] = {
+            "TemplatesMetadata": [
+                {"TemplateName": t.name, "CreatedTimestamp": t.created} for t in templates
+            ]
+        }
+        if token:
+            payload["NextToken"] = token
+        return json_response(payload)
+
+    def update_email_template(self) -> Any:
+        self.tenancy.update_email_template(
+            self._get_param("TemplateName"), self._params().get("TemplateContent")
+        )
+        return json_response({})
+
+    def delete_email_template(self) -> Any:
+        self.tenancy.delete_email_template(self._get_param("TemplateName"))
+        return json_response({})
+
+    def delete_email_identity(self) -> Any:
+        refusal = self.tenancy.guard_delete("identity", self._get_param("EmailIdentity"))
+        if refusal:
+            raise bad_request(refusal)
+        return self._moto_delete_email_identity()  # type: ignore[attr-defined]
+
+    def delete_configuration_set(self) -> Any:
+        refusal = self.tenancy.guard_delete(
+            "configuration-set", self._get_param("ConfigurationSetName")
+        )
+        if refusal:
+            raise bad_request(refusal)
+        return self._moto_delete_configuration_set()  # type: ignore[attr-defined]
+
+    def _gate(self, params: dict[str, Any], content: dict[str, Any], raw: str | None) -> None:
+        if params.get("TenantName") is None:
+            return
+        identity = self.tenancy.sending_identity(params.get("FromEmailAddress"), raw)
+        self.tenancy.check_tenant_send(
+            params["TenantName"],
+            identity,
+            params.get("ConfigurationSetName"),
+            template_name(content.get("Template")),
+        )
+
+    def send_email(self) -> Any:
+        params = self._params()
+        content = params.get("Content") or {}
+        raw = content.get("Raw", {}).get("Data")
+        self._gate(params, content, base64.b64decode(raw).decode() if raw else None)
+        if "Template" not in content:
+            return self._moto_send_email()  # type: ignore[attr-defined]
+        message_id = self._send_template(
+            params.get("FromEmailAddress"), params.get("Destination") or {}, content["Template"]
+        )
+        return json_response({"MessageId": message_id})
+
+    def send_bulk_email(self) -> Any:
+        params = self._params()
+        content = params.get("DefaultContent") or {}
+        self._gate(params, content, None)
+        results = []
+        for entry in params.get("BulkEmailEntries") or []:
+            template = dict(content.get("Template") or {})
+            replacement = (entry.get("ReplacementEmailContent") or {}).get("ReplacementTemplate")
+            if replacement and replacement.get("ReplacementTemplateData"):
+                template["TemplateData"] = replacement["ReplacementTemplateData"]
+            message_id = self._send_template(
+                params.get("FromEmailAddress"), entry.get("Destination") or {}, template
+            )
+            results.append({"Status": "SUCCESS", "MessageId": message_id})
+        return json_response({"BulkEmailEntryResults": results})
+
+    def _send_template(
+        self, source: str | None, destination: dict[str, list[str]], template: dict[str, Any]
+    ) -> str:
+        name = template_name(template)
+        stored: EmailTemplate | None = self.tenancy.store.templates.get(name or "")
+        if stored is None:
+            raise not_found(f"Template {name} does not exist.")
+        data = template.get("TemplateData")
+        message = self.tenancy.ses.send_email(
+            source=source or "",
+            subject=render(stored.subject, data),
+            body=render(stored.html or stored.text, data),
+            destinations=destination,
+        )
+        return str(message.id)
+
+
+class V1GuardResponses:
+    """SES v1 deletes refuse associated resources too, as v1's InvalidParameterValue."""
+
+    current_account: str
+    region: str
+    _get_param: Any
+
+    def _refuse_if_associated(self, resource_type: str, name: str) -> None:
+        backend = tenancy_backend(self.current_account, self.region)
+        refusal = backend.guard_delete(resource_type, name)
+        if refusal:
+            raise InvalidParameterValue(refusal)
+
+    def delete_identity(self) -> Any:
+        self._refuse_if_associated("identity", self._get_param("Identity"))
+        return self._moto_delete_identity()  # type: ignore[attr-defined]
+
+    def delete_configuration_set(self) -> Any:
+        self._refuse_if_associated("configuration-set", self._get_param("ConfigurationSetName"))
+        return self._moto_delete_configuration_set()  # type: ignore[attr-defined]
+
+    def delete_template(self) -> Any:
+        self._refuse_if_associated("template", self._get_param("TemplateName"))
+        return self._moto_delete_template()  # type: ignore[attr-defined]
