@@ -1,0 +1,115 @@
+"""The one place where boto3 clients are made.
+
+Everything that talks to the account receives a `ClientFactory` (or clients made by it), so the
+session, Region, endpoint, retry policy and rate limiter are decided once. Each client carries the
+limiter on its event hooks: code that calls `client.get_tenant(...)` is limited and counted
+without knowing it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from reconciler.aws.ratelimit import AdaptiveRateLimiter
+from reconciler.errors import RunError
+from reconciler.state import ArnContext
+
+DEFAULT_MAX_ATTEMPTS = 12
+DEFAULT_REGION = "us-east-1"
+_MAX_BACKOFF = 20.0
+
+
+class _ConflictRetry:
+    """Retries 409 ConflictException, which SES v2 answers to concurrent changes of one entity
+    and which standard mode does not consider retryable; same jittered backoff, same cap."""
+
+    def __init__(self, max_attempts: int) -> None:
+        self.max_attempts = max_attempts
+
+    def __call__(self, response: Any = None, attempts: int = 1, **_: Any) -> float | None:
+        if response is None or attempts >= self.max_attempts:
+            return None
+        if (response[1].get("Error") or {}).get("Code") != "ConflictException":
+            return None
+        return random.uniform(0, min(_MAX_BACKOFF, 2.0 ** (attempts - 1)))
+
+
+class ClientFactory:
+    """One boto3 session; one cached client per service, all sharing one limiter.
+
+    `endpoint_url` (or `AWS_ENDPOINT_URL`) points every client at an emulator. The limiter defaults
+    to about one request per second per operation family against AWS, and to unlimited-until-
+    throttled against a custom endpoint. Retries use botocore's standard mode with enough
+    attempts to ride out a throttling episode; the limiter sees every attempt.
+    """
+
+    def __init__(self, profile: str | None = None, region: str | None = None,
+                 endpoint_url: str | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+                 limiter: AdaptiveRateLimiter | None = None, parallelism: int = 8) -> None:
+        self.session = boto3.Session(profile_name=profile, region_name=region)
+        self.region: str = region or self.session.region_name or DEFAULT_REGION
+        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        if limiter is None:
+            limiter = (AdaptiveRateLimiter.for_local() if self.endpoint_url
+                       else AdaptiveRateLimiter.for_aws())
+        self.limiter = limiter
+        self.max_attempts = max_attempts
+        self.config = Config(
+            region_name=self.region,
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            max_pool_connections=max(32, parallelism + 2),
+        )
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._account: str | None = None
+
+    @classmethod
+    def for_emulator(cls, region: str | None = None, **kwargs: Any) -> ClientFactory:
+        """A factory for an in-process emulator: no endpoint URL, yet no 1 rps pacing either."""
+        return cls(region=region, limiter=AdaptiveRateLimiter.for_local(), **kwargs)
+
+    def client(self, service: str) -> Any:
+        """The cached client for `service`; made under a lock (sessions are not thread-safe)."""
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self.session.client(service, config=self.config,
+                                             endpoint_url=self.endpoint_url)
+                self.limiter.attach(client)
+                client.meta.events.register_first(
+                    f"needs-retry.{client.meta.service_model.service_id.hyphenize()}",
+                    _ConflictRetry(self.max_attempts))
+                self._clients[service] = client
+            return client
+
+    def caller_account(self) -> str:
+        """The account of the credentials (STS GetCallerIdentity, asked once per factory)."""
+        if self._account is None:
+            try:
+                identity = self.client("sts").get_caller_identity()
+            except (BotoCoreError, ClientError) as err:
+                raise RunError(f"cannot identify the AWS account: {err}") from err
+            self._account = str(identity["Account"])
+        return self._account
+
+    @property
+    def partition(self) -> str:
+        return self.session.get_partition_for_region(self.region)
+
+    def arn_context(self) -> ArnContext:
+        return ArnContext(self.partition, self.region, self.caller_account())
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """API attempts per operation made through this factory's clients (retries included)."""
+        return self.limiter.calls
+
+    def call_counts(self) -> dict[str, int]:
+        return dict(sorted(self.limiter.calls.items()))

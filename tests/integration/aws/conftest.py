@@ -1,0 +1,19 @@
+"""Fixtures for the gateway tests: a factory on the emulator and a seeder."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.aws.clients import ClientFactory
+from reconciler.emulator import Emulator
+from tests.integration.aws.accounts import Seeder
+
+
+@pytest.fixture
+def factory(emulator: Emulator) -> ClientFactory:
+    return ClientFactory.for_emulator(emulator.region)
+
+
+@pytest.fixture
+def seed(emulator: Emulator) -> Seeder:
+    return Seeder(emulator)
