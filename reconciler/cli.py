@@ -6,11 +6,18 @@ Each command is thin: parse options, call one library function, render, map erro
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import click
 
 from reconciler import __version__
+from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_run
 from reconciler.errors import ConfigError, RunError
+from reconciler.planning import dump_plan
+from reconciler.render import render_apply, render_drift, render_plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
@@ -36,4 +43,206 @@ def local() -> None:
     """The embedded local SES emulator."""
 
 
-__all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "ConfigError", "RunError", "main"]
+@local.command("serve")
+@click.option("--port", default=4566, show_default=True, help="TCP port (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False), default=None,
+              help="JSON file the account is loaded from and saved to.")
+def local_serve(port: int, host: str, state_file: str | None) -> None:
+    """Serve the emulated account over HTTP until interrupted (use it with --endpoint-url)."""
+    from reconciler.emulator.server import EmulatorServer, serve
+
+    def ready(server: EmulatorServer) -> None:
+        click.echo(f"serving the local SES emulator on {server.url}", err=True)
+
+    try:
+        serve(host, port, state_file, ready)
+    except (RunError, OSError) as err:
+        _fail(err)
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: a list of diagnostic objects on stdout.")
+def validate(config: str, fmt: str) -> None:
+    """Check CONFIG offline and report every problem at once."""
+    import json
+
+    from reconciler.config.load import load
+
+    try:
+        loaded = load(config)
+    except ConfigError as err:
+        if fmt == "json":
+            click.echo(json.dumps([d.to_dict() for d in err.diagnostics], indent=2))
+            sys.exit(EXIT_ERROR)
+        _fail(err)
+        return
+    if fmt == "json":
+        click.echo("[]")
+        return
+    tenants, files = len(loaded.desired.tenants), len(loaded.files)
+    click.echo(f"valid: {tenants} tenant{'s' * (tenants != 1)} in {files} "
+               f"file{'s' * (files != 1)}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a config file (for editors and CI)."""
+    from reconciler.config.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+# --- commands that read the account -------------------------------------------------------
+
+def _target_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The options every account-reading command shares (design.md §3)."""
+    decorators = [
+        click.option("--target", type=click.Choice(["aws", "local"]), default=None,
+                     help="Where to run; default settings.target, else aws."),
+        click.option("--local-state", type=click.Path(path_type=Path),
+                      default=DEFAULT_LOCAL_STATE, show_default=True,
+                      help="The emulated account file for --target local."),
+        click.option("--endpoint-url", envvar="AWS_ENDPOINT_URL", default=None,
+                     help="Send AWS calls here (e.g. an `ses-reconciler local serve`)."),
+        click.option("--region", default=None, help="Default: settings.region."),
+        click.option("--profile", default=None, help="AWS profile from the shared config."),
+        click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="Concurrent API calls."),
+        click.option("--max-rate", type=click.FloatRange(min=0), default=None,
+                     help="Requests per second per operation family (0: no client-side limit; "
+                          "throttling still backs off). Default: about 1 against AWS."),
+        click.option("--stats", is_flag=True, help="Print API calls per operation on stderr."),
+        click.argument("config", type=click.Path(exists=True, path_type=Path)),
+    ]
+    for decorate in reversed(decorators):
+        func = decorate(func)
+    return func
+
+
+def _options(kw: dict[str, Any]) -> TargetOptions:
+    return TargetOptions(target=kw.pop("target"), local_state=kw.pop("local_state"),
+                         endpoint_url=kw.pop("endpoint_url"), region=kw.pop("region"),
+                         profile=kw.pop("profile"), parallelism=kw.pop("parallelism"),
+                         max_rate=kw.pop("max_rate"))
+
+
+def _print_stats(run: Run, enabled: bool) -> None:
+    if not enabled:
+        return
+    calls = run.calls()
+    click.echo(f"API calls: {sum(calls.values())}", err=True)
+    for operation, count in sorted(calls.items()):
+        click.echo(f"  {operation:<48} {count:>7}", err=True)
+
+
+@main.command()
+@_target_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the plan (versioned JSON) for `apply --plan`.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 when there are no changes, 2 when there are, 1 on error.")
+@click.option("--only", multiple=True, metavar="NAME", help="Plan only these tenants.")
+@click.option("--changed-since", metavar="GIT_REF",
+              help="Plan only tenants whose resolved config differs from GIT_REF.")
+def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
+         only: tuple[str, ...], changed_since: str | None, stats: bool, **kw: Any) -> None:
+    """Read the account, diff it against CONFIG and print the plan."""
+    try:
+        with open_run(config, _options(kw)) as run:
+            result = run.plan(only=only, changed_since=changed_since, config_path=config)
+            _print_stats(run, stats)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    if out is not None:
+        out.write_text(dump_plan(result.plan), encoding="utf-8")
+    click.echo(render_plan(result.plan, fmt), nl=False)
+    if detailed_exitcode and result.plan.changes:
+        sys.exit(EXIT_CHANGES)
+
+
+@main.command()
+@_target_options
+@click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False,
+                                                      path_type=Path),
+              help="Apply this saved plan instead of computing a fresh one.")
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--allow-delete", is_flag=True, help="Allow deleting (and replacing) tenants.")
+@click.option("--force", is_flag=True, help="Allow changes above the safety thresholds.")
+def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete: bool,
+          force: bool, stats: bool, **kw: Any) -> None:
+    """Make the account match CONFIG, in dependency order."""
+    try:
+        with open_run(config, _options(kw)) as run:
+            result = (run.saved_plan(plan_file.read_text(encoding="utf-8")) if plan_file
+                      else run.plan())
+            click.echo(render_plan(result.plan, "text"), nl=False)
+            if not result.plan.changes:
+                _print_stats(run, stats)
+                return
+            _confirm(auto_approve)
+            with _progress(len(result.plan.changes)) as progress:
+                report = run.apply(result, allow_delete=allow_delete, force=force,
+                                   progress=progress)
+            _print_stats(run, stats)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    click.echo(render_apply(report, "text"), nl=False)
+    if not report.ok:
+        sys.exit(EXIT_ERROR)
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise RunError("refusing to apply without confirmation: stdin is not a terminal; "
+                       "pass --auto-approve")
+    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="",
+                          show_default=False, err=True)
+    if answer != "yes":
+        raise RunError("apply cancelled; nothing was changed")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("applying", total=total)
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+
+        yield advance
+
+
+@main.command()
+@_target_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report to this file.")
+def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: Any) -> None:
+    """Detect drift for a schedule: exit 0 none, 2 drift, 1 error."""
+    try:
+        with open_run(config, _options(kw)) as run:
+            result = run.plan()
+            _print_stats(run, stats)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    text = render_drift(result.plan, fmt)
+    if report_file is not None:
+        report_file.write_text(text, encoding="utf-8")
+    click.echo(text, nl=False)
+    if result.plan.changes:
+        sys.exit(EXIT_CHANGES)

@@ -102,9 +102,13 @@ def load_plan(text: str) -> Plan:
 
 
 def check_saved_plan(
-    plan: Plan, *, account: str, region: str, config_digest: str, live_fingerprint: str
+    plan: Plan, *, account: str, region: str, config_digest: str, live_fingerprint: str | None
 ) -> None:
-    """Raise if the saved plan was made for another account/region, config or live state."""
+    """Raise if the saved plan was made for another account/region, config or live state.
+
+    `live_fingerprint=None` checks only account, region and config, so a caller can refuse a
+    foreign plan before paying for the live read.
+    """
     if plan.account != account or plan.region != region:
         raise AccountMismatchError(
             f"The saved plan is for account {plan.account} in {plan.region}, but the credentials "
@@ -115,7 +119,7 @@ def check_saved_plan(
             f"The configuration changed since the plan was saved (digest {plan.config_digest} "
             f"then, {config_digest} now). Run plan again."
         )
-    if plan.fingerprint != live_fingerprint:
+    if live_fingerprint is not None and plan.fingerprint != live_fingerprint:
         raise StalePlanError(
             f"The tenants this plan touches changed in the account since it was saved "
             f"(fingerprint {plan.fingerprint} then, {live_fingerprint} now). Run plan again."

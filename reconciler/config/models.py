@@ -1,0 +1,196 @@
+"""The config file model: what a user may write, with the single-value rules attached.
+
+One model serves a single file and the merged whole, so every top-level section is optional.
+Models are frozen, strict (YAML already gives types; `"5"` is not a number) and refuse unknown keys.
+Rules that need another part of the config (references, ARN scope, tag totals) live in `checks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+from reconciler.config import rules
+from reconciler.state import ResourceKind
+
+ReputationPolicy = Literal["none", "standard", "strict"]
+SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
+SuppressionScope = Literal["TENANT", "ACCOUNT"]
+SuppressionReason = Literal["BOUNCE", "COMPLAINT"]
+
+
+def _rule(check: Callable[[Any], str | None], code: str) -> AfterValidator:
+    """Wrap a `rules` function as a validator whose message is the rule's own wording."""
+
+    def validate(value: Any) -> Any:
+        message = check(value)
+        if message is not None:
+            raise PydanticCustomError(code, message)
+        return value
+
+    return AfterValidator(validate)
+
+
+def _name_schema(description: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,64}$",
+                           "description": description})
+
+
+def _resource(kind: ResourceKind) -> Any:
+    return Annotated[str, _rule(lambda v: rules.resource_error(kind, v), "resource"),
+                     WithJsonSchema({"type": "string", "description":
+                                     f"{kind} name or full SES ARN"})]
+
+
+TenantName = Annotated[str, _rule(rules.tenant_name_error, "tenant_name"),
+                       _name_schema("SES tenant name")]
+TierName = Annotated[str, _rule(lambda v: rules.tenant_name_error(v, "tier"), "tier_name"),
+                     _name_schema("tier name")]
+IamTemplateName = Annotated[
+    str, _rule(lambda v: rules.tenant_name_error(v, "IAM template"), "iam_template_name"),
+    _name_schema("IAM template name")]
+TagKey = Annotated[str, _rule(rules.tag_key_error, "tag_key"),
+                   WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128,
+                                   "pattern": "^(?![aA][wW][sS]:)"})]
+TagValue = Annotated[str, _rule(rules.tag_value_error, "tag_value"),
+                     WithJsonSchema({"type": "string", "maxLength": 256})]
+
+
+def _tag_count(tags: dict[str, str]) -> str | None:
+    if len(tags) > rules.MAX_TAGS:
+        return f"{len(tags)} tags, more than the SES limit of {rules.MAX_TAGS}"
+    return None
+
+
+Tags = Annotated[dict[TagKey, TagValue], _rule(_tag_count, "tag_count"),
+                 Field(description="Tags; merged defaults -> tier -> tenant, the tenant winning")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Ownership(_Model):
+    """The tag that marks a tenant as managed here; only owned tenants are ever deleted."""
+
+    tag_key: Annotated[str, _rule(rules.tag_key_error, "tag_key")] = "managed-by"
+    tag_value: Annotated[str, _rule(rules.tag_value_error, "tag_value")] = "ses-reconciler"
+
+
+class Safety(_Model):
+    """Above these shares of the owned tenants, a plan needs `--force`."""
+
+    max_delete_percent: float = Field(10.0, ge=0, le=100)
+    max_change_percent: float = Field(50.0, ge=0, le=100)
+
+
+class Settings(_Model):
+    """Account-wide settings: where to reconcile and how carefully."""
+
+    region: Annotated[str, Field(pattern=f"^{rules.REGION_RE.pattern}$")] = "us-east-1"
+    account_id: Annotated[str, Field(pattern=f"^{rules.ACCOUNT_RE.pattern}$", description=(
+        "guard: refuse to run against another account (quote it: \"0123...\")"))] | None = None
+    target: Literal["aws", "local"] = "aws"
+    ownership: Ownership = Ownership()
+    prune: bool = Field(False, description="delete owned tenants absent from the config")
+    safety: Safety = Safety()
+    max_tenants: int = Field(10_000, ge=1, description="the account's tenant quota")
+
+
+class Resources(_Model):
+    """Resources associated with the tenant; layers are unioned (defaults, tier, tenant)."""
+
+    identities: list[_resource("identity")] = []  # type: ignore[valid-type]
+    configuration_sets: list[_resource("configuration-set")] = []  # type: ignore[valid-type]
+    templates: list[_resource("template")] = []  # type: ignore[valid-type]
+
+
+class SuppressionConfig(_Model):
+    """Tenant suppression attributes; SES stores the pair whole, so both halves go together."""
+
+    scope: SuppressionScope | None = None
+    reasons: list[SuppressionReason] | None = None
+
+    @model_validator(mode="after")
+    def _pairing(self) -> SuppressionConfig:
+        if self.reasons is not None and len(set(self.reasons)) != len(self.reasons):
+            raise PydanticCustomError(
+                "suppression", "each suppressed reason can only be specified at most once")
+        if self.reasons is not None and self.scope is None:
+            raise PydanticCustomError(
+                "suppression", "reasons cannot be specified without scope (TENANT or ACCOUNT)")
+        if self.scope is not None and self.reasons is None:
+            raise PydanticCustomError(
+                "suppression", "scope cannot be specified without reasons (use [] for none)")
+        return self
+
+
+class Profile(_Model):
+    """Attributes shared by defaults, tiers and tenants. Only keys actually written override."""
+
+    tags: Tags = {}
+    resources: Resources = Resources()
+    reputation_policy: ReputationPolicy = "standard"
+    sending_status: SendingStatus = "ENABLED"
+    suppression: SuppressionConfig | None = None
+    iam: list[IamTemplateName] = Field([], description="IAM template names; layers are unioned")
+    protect: bool = Field(False, description="never delete this tenant, whatever prune says")
+
+
+class Tier(Profile):
+    """A named set of attributes that tenants start from (`tier: NAME`)."""
+
+
+class TenantConfig(Profile):
+    """One SES tenant: defaults, then its tier, then what it writes itself."""
+
+    tier: TierName | None = None
+    renamed_from: TenantName | None = Field(None, description=(
+        "old name of this tenant: a rename is a replace (new tenant, fresh reputation)"))
+
+
+class IamTemplateConfig(_Model):
+    """An IAM policy rendered once for every tenant that lists this template under `iam`."""
+
+    policy_name: Annotated[str, Field(min_length=1, max_length=128)]
+    description: str = ""
+    document: dict[str, Any] = Field(description=(
+        "IAM policy document; placeholders: ${tenant.name} ${tenant.id} ${tenant.arn} "
+        "${account_id} ${region} ${partition}"))
+
+
+class TenantEvents(_Model):
+    """The EventBridge rule and CloudWatch log group that record tenant status changes."""
+
+    rule_name: Annotated[str, Field(pattern=f"^{rules.RULE_NAME_RE.pattern}$")] = (
+        "SESTenantStatusMonitor")
+    log_group: Annotated[str, Field(pattern=f"^{rules.LOG_GROUP_RE.pattern}$")] = (
+        "/aws/ses/tenants")
+    retention_days: Annotated[int, _rule(
+        lambda v: None if v in rules.RETENTION_DAYS else
+        f"retention_days must be one of {', '.join(map(str, rules.RETENTION_DAYS))}",
+        "retention_days"), WithJsonSchema({"enum": list(rules.RETENTION_DAYS)})] | None = None
+
+
+class MonitoringConfig(_Model):
+    """Monitoring resources managed next to the tenants."""
+
+    tenant_events: TenantEvents | None = None
+
+
+class ConfigFile(_Model):
+    """One config file, or all of them merged. Every section is optional."""
+
+    settings: Settings = Settings()
+    defaults: Profile = Profile()
+    tiers: dict[TierName, Tier] = {}
+    tenants: dict[TenantName, TenantConfig] = {}
+    iam_templates: dict[IamTemplateName, IamTemplateConfig] = {}
+    monitoring: MonitoringConfig | None = None
+
+
+SINGLE_SECTIONS = ("settings", "defaults", "monitoring")
+NAMED_SECTIONS = {"tiers": "tier", "tenants": "tenant", "iam_templates": "IAM template"}

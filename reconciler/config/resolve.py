@@ -1,0 +1,143 @@
+"""Resolution: defaults -> tier -> tenant, into the shared `Desired` type, plus its digest.
+
+Scalars override only where a layer actually wrote them (`model_fields_set`), so a tier's
+`reputation_policy` survives a tenant that does not mention it; resources and IAM templates are
+unioned; tags merge by key with the most specific layer winning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.config.models import ConfigFile, Profile, SuppressionConfig, TenantConfig
+from reconciler.config.rules import KIND_BY_FIELD, to_ref
+from reconciler.diagnostics import Location
+from reconciler.state import (
+    Desired,
+    IamTemplate,
+    Monitoring,
+    ResourceRef,
+    Settings,
+    Suppression,
+    Tenant,
+)
+
+_SCALARS = ("reputation_policy", "sending_status", "suppression", "protect")
+
+
+def _suppression(config: SuppressionConfig | None) -> Suppression | None:
+    if config is None or config.scope is None or config.reasons is None:
+        return None
+    return Suppression(config.scope, frozenset(config.reasons))
+
+
+def _layer_resources(layer: Profile) -> set[ResourceRef]:
+    res = layer.resources
+    refs = {to_ref(KIND_BY_FIELD["identities"], v) for v in res.identities}
+    refs.update(to_ref(KIND_BY_FIELD["configuration_sets"], v) for v in res.configuration_sets)
+    refs.update(to_ref(KIND_BY_FIELD["templates"], v) for v in res.templates)
+    return refs
+
+
+@dataclass(frozen=True, slots=True)
+class _Layers:
+    """What a stack of layers adds up to so far."""
+
+    scalars: Mapping[str, Any] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+    resources: frozenset[ResourceRef] = frozenset()
+    iam: frozenset[str] = frozenset()
+
+    def then(self, layer: Profile) -> _Layers:
+        written = layer.model_fields_set
+        scalars = dict(self.scalars)
+        for key in _SCALARS:
+            if key in written:
+                scalars[key] = getattr(layer, key)
+        return _Layers(scalars, {**self.tags, **layer.tags},
+                       self.resources | _layer_resources(layer), self.iam | set(layer.iam))
+
+
+class TenantResolver:
+    """Applies defaults -> tier -> tenant. Each tier is layered once, not once per tenant.
+
+    An unknown tier is skipped here (`checks` reports it), so resolution never fails.
+    """
+
+    def __init__(self, defaults: Profile, tiers: Mapping[str, Profile]) -> None:
+        self._tiers = tiers
+        self._bases: dict[str | None, _Layers] = {None: _Layers().then(defaults)}
+
+    def _base(self, tier: str | None) -> _Layers:
+        base = self._bases.get(tier)
+        if base is None:
+            layer = self._tiers.get(tier) if tier else None
+            base = self._bases[None] if layer is None else self._bases[None].then(layer)
+            self._bases[tier] = base
+        return base
+
+    def __call__(self, name: str, config: TenantConfig, source: Location | None) -> Tenant:
+        done = self._base(config.tier).then(config)
+        scalars = done.scalars
+        return Tenant(
+            name=name,
+            tags=dict(sorted(done.tags.items())),
+            resources=done.resources,
+            reputation_policy=scalars.get("reputation_policy", "standard"),
+            sending_status=scalars.get("sending_status", "ENABLED"),
+            suppression=_suppression(scalars.get("suppression")),
+            protect=scalars.get("protect", False),
+            iam=tuple(sorted(done.iam)),
+            replaces=config.renamed_from,
+            source=source,
+        )
+
+
+def resolve_settings(config: ConfigFile) -> Settings:
+    s = config.settings
+    return Settings(
+        region=s.region, account_id=s.account_id, target=s.target,
+        ownership_tag_key=s.ownership.tag_key, ownership_tag_value=s.ownership.tag_value,
+        prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
+        max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants)
+
+
+def _tenant_doc(t: Tenant) -> dict[str, Any]:
+    sup = t.suppression
+    return {"tags": t.tags, "resources": sorted(str(r) for r in t.resources),
+            "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
+            "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
+            "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces}
+
+
+def digest(desired: Desired) -> str:
+    """sha256 of a canonical JSON of the resolved content: blind to layout, not to meaning."""
+    mon = desired.monitoring
+    doc = {
+        "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
+        "tenants": {name: _tenant_doc(t) for name, t in desired.tenants.items()},
+        "iam_templates": {n: [t.policy_name, t.description, t.document]
+                          for n, t in desired.iam_templates.items()},
+        "monitoring": None if mon is None else [mon.rule_name, mon.log_group, mon.retention_days],
+    }
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def resolve(config: ConfigFile, tenants: Mapping[str, Tenant]) -> Desired:
+    """The `Desired` of a valid config whose tenants were already resolved."""
+    events = config.monitoring.tenant_events if config.monitoring else None
+    desired = Desired(
+        settings=resolve_settings(config),
+        tenants=dict(sorted(tenants.items())),
+        iam_templates={name: IamTemplate(name, t.policy_name, t.document, t.description)
+                       for name, t in sorted(config.iam_templates.items())},
+        monitoring=None if events is None else Monitoring(
+            events.rule_name, events.log_group, events.retention_days),
+    )
+    return Desired(desired.settings, desired.tenants, desired.iam_templates,
+                   desired.monitoring, digest(desired))

@@ -1,0 +1,165 @@
+"""The few steps a command runs: load -> read -> plan -> (apply).
+
+`cli.py` calls only this module. A `Run` holds one opened account (real AWS through a
+`ClientFactory`, or the embedded emulator for `--target local`) for the life of a command, so
+plan and apply share clients, the rate limiter and the call counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from reconciler.apply import Executor
+from reconciler.aws.clients import ClientFactory
+from reconciler.aws.ratelimit import AdaptiveRateLimiter
+from reconciler.aws.readers import read_live
+from reconciler.config.load import load_desired
+from reconciler.errors import AccountMismatchError, PlanError
+from reconciler.local_account import open_local_account
+from reconciler.plan_scope import scope_changed_since
+from reconciler.planning import (
+    Plan,
+    check_safety,
+    check_saved_plan,
+    fingerprint,
+    fingerprint_names,
+    load_plan,
+    make_plan,
+)
+from reconciler.report import ApplyReport
+from reconciler.state import Desired, Live
+
+DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOptions:
+    """Where to run: `target=None` means `settings.target` from the config."""
+
+    target: Literal["aws", "local"] | None = None
+    local_state: Path = DEFAULT_LOCAL_STATE
+    endpoint_url: str | None = None
+    region: str | None = None
+    profile: str | None = None
+    parallelism: int = 8
+    max_rate: float | None = None  # requests/s per operation family; 0 = no client-side limit
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    desired: Desired
+    live: Live
+    plan: Plan
+
+
+@dataclass
+class Run:
+    """One command's view of one account."""
+
+    desired: Desired
+    factory: ClientFactory
+    account: str
+    region: str
+    parallelism: int = 8
+    _live: Live | None = field(default=None, repr=False)
+
+    def plan(self, *, only: tuple[str, ...] = (), changed_since: str | None = None,
+             config_path: Path | None = None) -> PlanResult:
+        """Read what the plan needs (all tenants, or just the targeted ones) and diff."""
+        scope = self._scope(only, changed_since, config_path)
+        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        _refuse_missing_resources(live)
+        self._live = live
+        plan = make_plan(self.desired, live, scope=scope)
+        return PlanResult(self.desired, live, plan)
+
+    def _scope(self, only: tuple[str, ...], changed_since: str | None,
+               config_path: Path | None) -> frozenset[str] | None:
+        names: set[str] = set(only)
+        if changed_since is not None:
+            assert config_path is not None
+            changed = scope_changed_since(self.desired, config_path, changed_since)
+            if changed is None:
+                return None
+            names |= changed
+        if not only and changed_since is None:
+            return None
+        return frozenset(names)
+
+    def saved_plan(self, text: str) -> PlanResult:
+        """Load a saved plan and refuse it unless account, region, config and live all match."""
+        plan = load_plan(text)
+        check_saved_plan(plan, account=self.account, region=self.region,
+                         config_digest=self.desired.digest, live_fingerprint=None)
+        scope = fingerprint_names(plan)
+        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        check_saved_plan(plan, account=self.account, region=self.region,
+                         config_digest=self.desired.digest,
+                         live_fingerprint=fingerprint(live, scope))
+        self._live = live
+        return PlanResult(self.desired, live, plan)
+
+    def apply(self, result: PlanResult, *, allow_delete: bool, force: bool,
+              progress: Progress | None = None) -> ApplyReport:
+        managed = sum(1 for t in result.live.tenants.values()
+                      if _owned(t.tags, self.desired))
+        check_safety(result.plan, self.desired.settings, live_managed_count=managed,
+                     allow_delete=allow_delete, force=force)
+        executor = Executor(self.factory, result.live, parallelism=self.parallelism)
+        return executor.apply(result.plan, progress=progress)
+
+    def calls(self) -> dict[str, int]:
+        return dict(self.factory.call_counts())
+
+
+def _owned(tags: object, desired: Desired) -> bool:
+    s = desired.settings
+    return isinstance(tags, dict) and tags.get(s.ownership_tag_key) == s.ownership_tag_value
+
+
+def _refuse_missing_resources(live: Live) -> None:
+    if live.missing_resources:
+        names = ", ".join(str(r) for r in sorted(live.missing_resources))
+        raise PlanError(f"the config references resources that do not exist in the account: "
+                        f"{names}. Create them first; nothing was changed.")
+
+
+@contextmanager
+def open_run(config: Path, options: TargetOptions) -> Iterator[Run]:
+    """Load the config, open the account it targets and guard the account id."""
+    desired = load_desired(config)
+    target = options.target or desired.settings.target
+    region = options.region or desired.settings.region
+    if target == "local":
+        with open_local_account(desired, options.local_state, region) as factory:
+            yield _checked_run(desired, factory, region, options.parallelism)
+        return
+    factory = ClientFactory(profile=options.profile, region=region,
+                            endpoint_url=options.endpoint_url,
+                            limiter=_limiter(options.max_rate), parallelism=options.parallelism)
+    yield _checked_run(desired, factory, region, options.parallelism)
+
+
+def _limiter(max_rate: float | None) -> AdaptiveRateLimiter | None:
+    """None keeps the factory's default: paced for AWS, unlimited for a custom endpoint."""
+    if max_rate is None:
+        return None
+    if max_rate == 0:
+        return AdaptiveRateLimiter.for_local()
+    return AdaptiveRateLimiter(max_rate, ceiling=max_rate)
+
+
+def _checked_run(desired: Desired, factory: ClientFactory, region: str,
+                 parallelism: int) -> Run:
+    account = factory.caller_account()
+    expected = desired.settings.account_id
+    if expected and account != expected:
+        raise AccountMismatchError(
+            f"the credentials belong to account {account}, but the config is for account "
+            f"{expected} (settings.account_id); refusing to run")
+    return Run(desired, factory, account, region, parallelism)

@@ -1,0 +1,49 @@
+"""`--target local`: the embedded emulator, persisted to a JSON file between commands.
+
+On first use the account is seeded with every identity, configuration set and template the
+config references, so a new user can plan and apply the example without any AWS account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reconciler.aws.clients import ClientFactory
+from reconciler.emulator import DEFAULT_ACCOUNT, Emulator
+from reconciler.state import Desired, ResourceRef
+
+
+@contextmanager
+def open_local_account(desired: Desired, state_file: Path,
+                       region: str) -> Iterator[ClientFactory]:
+    first_use = not state_file.exists()
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    account = desired.settings.account_id or DEFAULT_ACCOUNT
+    emulator = Emulator(account, region, state_file=state_file)
+    emulator.start()
+    try:
+        factory = ClientFactory.for_emulator(region)
+        if first_use:
+            seed_referenced_resources(factory, desired)
+        yield factory
+    finally:
+        emulator.stop()
+
+
+def seed_referenced_resources(factory: ClientFactory, desired: Desired) -> None:
+    """Create what the config references, as an operator would before onboarding tenants."""
+    refs: set[ResourceRef] = set()
+    for tenant in desired.tenants.values():
+        refs |= tenant.resources
+    ses = factory.client("sesv2")
+    for ref in sorted(refs):
+        if ref.kind == "identity":
+            ses.create_email_identity(EmailIdentity=ref.name)
+        elif ref.kind == "configuration-set":
+            ses.create_configuration_set(ConfigurationSetName=ref.name)
+        else:
+            ses.create_email_template(
+                TemplateName=ref.name,
+                TemplateContent={"Subject": f"{ref.name}", "Text": f"{ref.name} {{{{name}}}}"})
