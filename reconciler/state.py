@@ -105,6 +105,8 @@ class Tenant:
     protect: bool = False
     iam: tuple[str, ...] = ()
     replaces: str | None = None  # desired: the old name this tenant is a rename of
+    # desired: the scalars some config layer wrote; an unowned tenant is changed only in these
+    declared: frozenset[str] = frozenset()
     source: Location | None = None
     tenant_id: str | None = None
     arn: str | None = None

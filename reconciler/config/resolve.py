@@ -27,6 +27,7 @@ from reconciler.state import (
 )
 
 _SCALARS = ("reputation_policy", "sending_status", "suppression", "protect")
+_RECONCILED_SCALARS = frozenset({"reputation_policy", "sending_status", "suppression"})
 
 
 def _suppression(config: SuppressionConfig | None) -> Suppression | None:
@@ -94,6 +95,7 @@ class TenantResolver:
             iam=tuple(sorted(done.iam)),
             replaces=config.renamed_from,
             source=source,
+            declared=_RECONCILED_SCALARS.intersection(scalars),
         )
 
 
@@ -111,7 +113,8 @@ def _tenant_doc(t: Tenant) -> dict[str, Any]:
     return {"tags": t.tags, "resources": sorted(str(r) for r in t.resources),
             "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
             "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
-            "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces}
+            "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
+            "declared": sorted(t.declared)}
 
 
 def digest(desired: Desired) -> str:

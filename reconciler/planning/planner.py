@@ -125,16 +125,18 @@ def _plan_update(b: _Builder, desired: Tenant, live: Tenant) -> None:
     after_tags = diff.target_tags(desired, live, b.settings, owned=owned)
     if before_tags != after_tags:
         b.add(name, Action.UPDATE_TAGS, before=before_tags, after=after_tags)
-    if desired.suppression != live.suppression:
+    if _governs(desired, "suppression", owned) and desired.suppression != live.suppression:
         b.add(name, Action.SET_SUPPRESSION, before=live.suppression, after=desired.suppression)
-    if desired.reputation_policy != live.reputation_policy:
+    if (_governs(desired, "reputation_policy", owned)
+            and desired.reputation_policy != live.reputation_policy):
         b.add(name, Action.SET_POLICY, before=live.reputation_policy,
               after=desired.reputation_policy)
-    status = diff.decide_status(desired.sending_status, live)
-    if status.write is not None:
-        b.add(name, Action.SET_STATUS, before=diff.customer_status(live), after=status.write)
-    if status.notice:
-        b.notice(name, status.notice)
+    if _governs(desired, "sending_status", owned):
+        status = diff.decide_status(desired.sending_status, live)
+        if status.write is not None:
+            b.add(name, Action.SET_STATUS, before=diff.customer_status(live), after=status.write)
+        if status.notice:
+            b.notice(name, status.notice)
     add, remove = diff.resource_diff(desired, live, owned=owned)
     for ref in add:
         b.add(name, Action.ASSOCIATE, after=ref)
@@ -142,6 +144,12 @@ def _plan_update(b: _Builder, desired: Tenant, live: Tenant) -> None:
         b.add(name, Action.DISASSOCIATE, before=ref)
     if not owned:
         _notice_unowned(b, desired, live)
+
+
+def _governs(desired: Tenant, attribute: str, owned: bool) -> bool:
+    """Owned tenants are synced in full; an unowned one only where the config wrote a value,
+    so a built-in default (say, no suppression) never rewrites a tenant that is not ours."""
+    return owned or attribute in desired.declared
 
 
 def _notice_unowned(b: _Builder, desired: Tenant, live: Tenant) -> None:

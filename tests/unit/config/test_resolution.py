@@ -140,3 +140,15 @@ def test_a_tenant_given_by_name_alone_takes_the_defaults() -> None:
     desired = load_desired_texts({"t.yaml": "defaults: {reputation_policy: strict}\n"
                                             "tenants:\n  Bakery:\n"})
     assert desired.tenants["Bakery"].reputation_policy == "strict"
+
+
+def test_declared_lists_the_scalars_some_layer_wrote() -> None:
+    desired = load_desired_texts({"t.yaml": """\
+defaults: {reputation_policy: strict}
+tenants:
+  Bare: {}
+  Paused: {sending_status: DISABLED, suppression: {scope: TENANT, reasons: [BOUNCE]}}
+"""})
+    assert desired.tenants["Bare"].declared == {"reputation_policy"}
+    assert desired.tenants["Paused"].declared == {"reputation_policy", "sending_status",
+                                                  "suppression"}

@@ -67,12 +67,28 @@ def test_unowned_tenant_associations_are_additive() -> None:
     assert actions_of(plan, "Legacy") == [Action.ASSOCIATE]
 
 
-def test_unowned_tenant_scalars_are_reconciled() -> None:
+DECLARED = frozenset({"reputation_policy", "sending_status", "suppression"})
+
+
+def test_unowned_tenant_declared_scalars_are_reconciled() -> None:
     plan = make_plan(desired(want("Legacy", reputation_policy="strict", sending_status="DISABLED",
-                                  suppression=sup("TENANT", "BOUNCE"))),
+                                  suppression=sup("TENANT", "BOUNCE"), declared=DECLARED)),
                      live(have("Legacy", owned=False)))
     assert set(actions_of(plan, "Legacy")) == {Action.SET_POLICY, Action.SET_STATUS,
                                                Action.SET_SUPPRESSION}
+
+
+def test_unowned_tenant_keeps_scalars_the_config_does_not_declare() -> None:
+    plan = make_plan(desired(want("Legacy")),
+                     live(have("Legacy", owned=False, reputation_policy="strict",
+                               customer="DISABLED", suppression=sup("TENANT", "BOUNCE"))))
+    assert actions_of(plan, "Legacy") == []
+
+
+def test_owned_tenant_scalars_follow_the_defaults_even_when_undeclared() -> None:
+    plan = make_plan(desired(want("Acme")),
+                     live(have("Acme", reputation_policy="strict", suppression=sup("TENANT"))))
+    assert set(actions_of(plan, "Acme")) == {Action.SET_POLICY, Action.SET_SUPPRESSION}
 
 
 def test_unowned_tenant_keeping_undeclared_things_is_reported() -> None:
