@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from reconciler.emulator import DEFAULT_ACCOUNT, DEFAULT_REGION, Emulator
+from reconciler.emulator.server import EmulatorServer
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +33,17 @@ def emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def sesv2(emulator: Emulator) -> object:
     return boto3.client("sesv2", region_name=emulator.region)
+
+
+@pytest.fixture
+def emulator_server() -> Iterator[EmulatorServer]:
+    """The emulated account over HTTP on a free 127.0.0.1 port, served from this process.
+
+    For code under test that takes `--endpoint-url`; state starts empty, like `emulator`'s.
+    """
+    with Emulator(DEFAULT_ACCOUNT, DEFAULT_REGION):
+        server = EmulatorServer("127.0.0.1", 0).start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -1,0 +1,119 @@
+"""The one point every emulated request passes through: moto's ``BaseResponse.call_action``.
+
+Both in-process (``mock_aws`` feeding botocore requests to the service handlers) and server mode
+(the werkzeug/flask app) dispatch a request by building a ``BaseResponse`` and calling
+``call_action``; at that point the service, the operation name (for every protocol), the account
+and the request body are known and nothing has touched a backend yet. Wrapping it once gives
+fault injection and accounting the same view in both modes, for SES v2 and every other service.
+
+The wrapper consults whatever ``activate`` installed last; with nothing active it is a
+pass-through, so installing it is harmless and idempotent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from typing import Any
+from urllib.parse import unquote
+from xml.sax.saxutils import escape
+
+from reconciler.emulator.accounting import CallCounters
+from reconciler.emulator.faults import MESSAGES, QUERY_SERVICES, Call, Decision, FaultInjector
+from reconciler.emulator.faults import request_resources as _resources_of
+
+_MARK = "_ses_reconciler_intercepted"
+_install_lock = threading.Lock()
+_active: tuple[FaultInjector, CallCounters] | None = None
+
+
+def activate(injector: FaultInjector, counters: CallCounters) -> None:
+    """Route every following request through this injector and these counters."""
+    global _active
+    install()
+    _active = (injector, counters)
+
+
+def deactivate(injector: FaultInjector | None = None) -> None:
+    """Stop injecting and counting (only if ``injector`` is the active one, when given)."""
+    global _active
+    if injector is None or (_active is not None and _active[0] is injector):
+        _active = None
+
+
+def install() -> None:
+    """Wrap ``BaseResponse.call_action`` once per process."""
+    from moto.core.responses import BaseResponse
+
+    with _install_lock:
+        if getattr(BaseResponse.call_action, _MARK, False):
+            return
+        original = BaseResponse.call_action
+
+        def call_action(self: BaseResponse) -> Any:
+            return _intercept(self, original)
+
+        setattr(call_action, _MARK, True)
+        BaseResponse.call_action = call_action  # type: ignore[method-assign]
+
+
+def _intercept(response: Any, original: Any) -> Any:
+    active = _active
+    if active is None:
+        return original(response)
+    injector, counters = active
+    service = str(response.service_name or "")
+    operation = str(response._get_action() or "")
+    resources = _resources(response) if injector.has_targets else frozenset()
+    decision = injector.decide(Call(service, operation, resources))
+    if decision.delay:
+        time.sleep(decision.delay)
+    if decision.action == "pass":
+        counters.record(service, operation, "accepted")
+        return original(response)
+    outcome = "throttled" if decision.action == "throttle" else "failed"
+    counters.record(service, operation, outcome)
+    return error_response(response, decision)
+
+
+def _resources(response: Any) -> frozenset[str]:
+    values: list[str] = [unquote(part) for part in str(response.path or "").split("/") if part]
+    for items in (response.querystring or {}).values():
+        values.extend(str(item) for item in (items if isinstance(items, list) else [items]))
+    body = response.body
+    if isinstance(body, str) and body.startswith("{"):
+        with contextlib.suppress(ValueError):
+            _strings(json.loads(body), values)
+    return _resources_of(values)
+
+
+def _strings(node: Any, into: list[str]) -> None:
+    if isinstance(node, str):
+        into.append(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _strings(value, into)
+    elif isinstance(node, list):
+        for value in node:
+            _strings(value, into)
+
+
+def error_response(response: Any, decision: Decision) -> tuple[int, dict[str, str], str]:
+    """An error in the wire format the calling client parses for this service."""
+    code = decision.error_code
+    message = MESSAGES.get(code, code)
+    request_id = "00000000-0000-0000-0000-000000000000"
+    if response.service_name in QUERY_SERVICES:
+        kind = "Receiver" if decision.status >= 500 else "Sender"
+        body = (f"<ErrorResponse><Error><Type>{kind}</Type><Code>{escape(code)}</Code>"
+                f"<Message>{escape(message)}</Message></Error>"
+                f"<RequestId>{request_id}</RequestId></ErrorResponse>")
+        return decision.status, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id}, body
+    headers = {"x-amzn-ErrorType": code, "Content-Type": "application/json",
+               "x-amzn-RequestId": request_id}
+    payload: dict[str, str] = {"message": message}
+    if response.headers.get("X-Amz-Target"):
+        payload = {"__type": code, "message": message}
+    return decision.status, headers, json.dumps(payload)
