@@ -6,6 +6,7 @@ Each command is thin: parse options, call one library function, render, map erro
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,7 +155,8 @@ def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
     """Read the account, diff it against CONFIG and print the plan."""
     try:
         with open_run(config, _options(kw)) as run:
-            result = run.plan(only=only, changed_since=changed_since, config_path=config)
+            with _reading(run):
+                result = run.plan(only=only, changed_since=changed_since, config_path=config)
             _print_stats(run, stats)
     except (ConfigError, RunError) as err:
         _fail(err)
@@ -178,8 +180,9 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
     """Make the account match CONFIG, in dependency order."""
     try:
         with open_run(config, _options(kw)) as run:
-            result = (run.saved_plan(plan_file.read_text(encoding="utf-8")) if plan_file
-                      else run.plan())
+            with _reading(run):
+                result = (run.saved_plan(plan_file.read_text(encoding="utf-8")) if plan_file
+                          else run.plan())
             click.echo(render_plan(result.plan, "text"), nl=False)
             if not result.plan.changes:
                 _print_stats(run, stats)
@@ -206,6 +209,32 @@ def _confirm(auto_approve: bool) -> None:
                           show_default=False, err=True)
     if answer != "yes":
         raise RunError("apply cancelled; nothing was changed")
+
+
+@contextmanager
+def _reading(run: Run) -> Iterator[None]:
+    """A spinner with the running API-call count while the account is read (TTY only):
+    against SES's ~1 request/s a large account takes minutes, and silence looks like a hang."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("reading the account") as status:
+        stop = threading.Event()
+
+        def refresh() -> None:
+            while not stop.wait(0.25):
+                status.update(f"reading the account: {sum(run.calls().values()):,} API calls")
+
+        ticker = threading.Thread(target=refresh, daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            ticker.join()
 
 
 @contextmanager
@@ -236,7 +265,8 @@ def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: A
     """Detect drift for a schedule: exit 0 none, 2 drift, 1 error."""
     try:
         with open_run(config, _options(kw)) as run:
-            result = run.plan()
+            with _reading(run):
+                result = run.plan()
             _print_stats(run, stats)
     except (ConfigError, RunError) as err:
         _fail(err)
