@@ -1,7 +1,8 @@
-"""`python -m bench [NAME ...]`: run the named benchmarks, or all of them.
+"""`python -m bench [NAME ...] [OPTIONS]`: run the named benchmarks, or all of them.
 
 A benchmark is any module of this package with a `main(argv)` function; each writes its own
 section of docs/performance.md. Discovering them keeps this dispatcher untouched when one is added.
+Options after the names go to each named benchmark (`python -m bench plan --tenants 10000`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ def benchmarks() -> list[str]:
 
 def main(argv: list[str]) -> int:
     available = benchmarks()
-    names = argv or available
+    split = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:split] or available, argv[split:]
     unknown = [n for n in names if n not in available]
     if unknown:
         sys.stderr.write(f"unknown benchmark(s): {', '.join(unknown)}; "
                          f"available: {', '.join(available)}\n")
         return 2
     for name in names:
-        importlib.import_module(f"bench.{name}").main([])
+        importlib.import_module(f"bench.{name}").main(options)
     return 0
 
 

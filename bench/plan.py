@@ -22,10 +22,10 @@ import argparse
 import cProfile
 import io
 import json
-import math
 import os
 import platform
 import pstats
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,14 +37,10 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from bench.plan_report import REPORT, previous_results, render, write_section
 from bench.validate import ROOT
 
-REPORT = ROOT / "docs" / "performance.md"
-HEADING = "## Planning and apply"
-DATA_MARK = "<!-- bench.plan results: "
 ACCOUNT, REGION = "123456789012", "us-east-1"
-K = 3  # associations per tenant in the generated config
-DRIFTED = 6  # out-of-band changes made before the drift run
 
 SETTINGS = """\
 settings:
@@ -64,18 +60,6 @@ tiers:
 TIERS = ("free", "pro", "pro", "enterprise")
 SUPPRESSION = ("{scope: TENANT, reasons: [BOUNCE, COMPLAINT]}",
                "{scope: ACCOUNT, reasons: [BOUNCE]}", None, None)
-
-
-def budget(n: int) -> int:
-    """The reader's documented ceiling for a full read: STS, two list walks, two calls a tenant
-    (`reconciler.aws.readers`), plus a little slack for resource checks."""
-    return 2 * n + 2 * math.ceil(n / 100) + 5
-
-
-def terraform_style(n: int) -> int:
-    """A per-resource refresh: one GetTenant per tenant plus one ListTenantResources per
-    association, which is what a provider modelling associations as resources would do."""
-    return n * (1 + K)
 
 
 def tenant_name(i: int) -> str:
@@ -160,11 +144,6 @@ def _open(desired: Any, parallelism: int) -> Any:
     return Run(desired, factory, account, REGION, parallelism)
 
 
-def _open_and_plan(desired: Any, parallelism: int) -> tuple[Any, Any]:
-    run = _open(desired, parallelism)
-    return run, run.plan()
-
-
 def _drift(ses: Any, n: int) -> None:
     """A handful of out-of-band changes to distinct tenants, as a console user would make."""
     names = [tenant_name(i) for i in (1, n // 5, 2 * n // 5, 3 * n // 5, 4 * n // 5, n - 2)]
@@ -189,14 +168,13 @@ class _InlinePool:
     thread it runs in, so the profiled plan is made sequential (same work, same calls)."""
 
     def __init__(self, max_workers: int | None = None) -> None:
-        del max_workers
+        self.max_workers = max_workers
 
     def __enter__(self) -> _InlinePool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
-
+        self.max_workers = None
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         try:
@@ -214,7 +192,10 @@ _AREAS = (("reconciler/aws/", "reconciler/aws"), ("reconciler/planning/", "recon
           ("/botocore/", "botocore"), ("/boto3/", "boto3"), ("/reconciler/", "reconciler, other"))
 
 
-def _profile(run: Any) -> str:
+_SHORT = re.compile(r"^.*/(site-packages|lib/python3\.\d+)/")
+
+
+def _profile(run: Any) -> tuple[str, dict[str, Any]]:
     """Own time of a no-change plan by area and by function: is it our code or the emulator?"""
     profiler = cProfile.Profile()
     with mock.patch("reconciler.aws.readers.ThreadPoolExecutor", _InlinePool):
@@ -231,8 +212,11 @@ def _profile(run: Any) -> str:
     for area, own in sorted(areas.items(), key=lambda item: -item[1]):
         out.write(f"  {area:<22} {own:7.2f} s  {100 * own / total:5.1f} %\n")
     stats.sort_stats("tottime").print_stats(30)
-    stats.sort_stats("cumulative").print_stats("reconciler/(aws|planning|engine)", 30)
-    return out.getvalue()
+    top = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:3]  # type: ignore[attr-defined]
+    shares = {area: own / total for area, own in areas.items()}
+    return out.getvalue(), {"areas": shares, "top": [
+        [_SHORT.sub("", pstats.func_std_string(func).replace(str(ROOT) + "/", "")), own / total]
+        for func, (_, _, own, _, _) in top]}
 
 
 def worker(n: int, parallelism: int, profile: bool) -> dict[str, Any]:
@@ -265,7 +249,8 @@ def worker(n: int, parallelism: int, profile: bool) -> dict[str, Any]:
             only=(tenant_name(n // 2),)).plan)
         assert only.empty, only.changes
         bench.measure("oob", lambda: _drift(ClientFactory.for_emulator(REGION).client("sesv2"), n))
-        drift_run, drifted = bench.measure("drift", lambda: _open_and_plan(desired, parallelism))
+        drift_run, drifted = bench.measure("drift", lambda: (
+            run := _open(desired, parallelism), run.plan()))
         phases["drift_items"] = len(classify_drift(drifted.plan))
         phases["drift_changes"] = len(drifted.plan.changes)
         repaired = bench.measure("repair", lambda: drift_run.apply(
@@ -274,151 +259,10 @@ def worker(n: int, parallelism: int, profile: bool) -> dict[str, Any]:
         after = bench.measure("after", lambda: _open(desired, parallelism).plan().plan)
         phases["converged"] = after.empty
         if profile:
-            sys.stderr.write(_profile(_open(desired, parallelism)))
+            text, phases["profile"] = _profile(_open(desired, parallelism))
+            sys.stderr.write(text)
     return {"tenants": n, "parallelism": parallelism, **phases, "phases": bench.results,
             "date": datetime.now(UTC).strftime("%Y-%m-%d")}
-
-
-# --- the report ----------------------------------------------------------------------------
-
-PHASES = (("apply", "first apply (read + writes)"), ("plan", "no-change plan"),
-          ("only", "`plan --only` one tenant"), ("drift", f"drift run after {DRIFTED} "
-          "out-of-band changes"), ("repair", "apply of the drift plan (writes only)"))
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
-
-
-def _paced(calls: dict[str, int]) -> float:
-    """Seconds at one request/s per operation family (the default limiter against AWS):
-    families proceed side by side, so the busiest family sets the pace."""
-    from reconciler.aws.ratelimit import operation_family
-
-    families: dict[str, int] = {}
-    for op, count in calls.items():
-        service, _, name = op.rpartition(":")
-        family = operation_family(service or "sesv2", name)
-        families[family] = families.get(family, 0) + count
-    return float(max(families.values(), default=0))
-
-
-def _calls_table(results: dict[str, dict[str, Any]], counts: list[str]) -> list[str]:
-    lines = ["| phase | operation | " + " | ".join(f"N = {int(n):,}" for n in counts) + " |",
-             "|---|---|" + "---:|" * len(counts)]
-    for key, label in PHASES:
-        per_n = [results[n]["phases"][key]["calls"] for n in counts]
-        ops = sorted({op for calls in per_n for op in calls})
-        totals = " | ".join(f"**{_n(results[n]['phases'][key]['total'])}**" for n in counts)
-        lines.append(f"| {label} | **total** | {totals} |")
-        for op in ops:
-            lines.append(f"| | {op} | " + " | ".join(_n(c.get(op, 0)) for c in per_n) + " |")
-    return lines
-
-
-def _budget_table(results: dict[str, dict[str, Any]], counts: list[str]) -> list[str]:
-    lines = ["| N | no-change plan calls | budget 2N + 2⌈N/100⌉ + 5 | within budget "
-             "| Terraform-style N·(1+3) | ratio to Terraform-style | at 1 request/s "
-             "| at 1 request/s per operation family |", "|---:|---:|---:|---|---:|---:|---:|---:|"]
-    for n in counts:
-        plan = results[n]["phases"]["plan"]
-        calls, size = plan["total"], int(n)
-        lines.append(f"| {size:,} | {calls:,} | {budget(size):,} "
-                     f"| {'yes' if calls <= budget(size) else 'NO'} "
-                     f"| {terraform_style(size):,} | {calls / terraform_style(size):.2f} "
-                     f"| {_duration(calls)} | {_duration(_paced(plan['calls']))} |")
-    return lines
-
-
-def _time_table(results: dict[str, dict[str, Any]], counts: list[str]) -> list[str]:
-    lines = ["| N | load config (s) | first apply (s) | no-change plan (s) | `--only` (s) "
-             "| drift run (s) | drift apply (s) | RSS before plan (MB) "
-             "| peak RSS during plan (MB) | measured |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for n in counts:
-        p = results[n]["phases"]
-        secs = " | ".join(f"{p[k]['seconds']:.2f}" for k in
-                          ("load", "apply", "plan", "only", "drift", "repair"))
-        lines.append(f"| {int(n):,} | {secs} | {p['plan']['rss_before_mb']:.0f} "
-                     f"| {p['plan']['peak_mb']:.0f} | {results[n]['date']} |")
-    return lines
-
-
-def render(results: dict[str, dict[str, Any]]) -> str:
-    counts = sorted(results, key=int)
-    first = results[counts[0]]
-    lines = [
-        HEADING, "",
-        "`python -m bench.plan --tenants 1000 10000`: a generated config of N tenants, one "
-        f"file each, {K} associations per tenant (a dedicated identity, its tier's shared "
-        "configuration set, one of 5 templates; tiers free/pro/enterprise with policies "
-        "strict/standard/none, some tenants overriding the policy, half with suppression "
-        "settings, about 1 % paused), against the in-process emulator with no client-side "
-        "pacing. Phases run in order: the first apply creates everything, a plan then finds "
-        f"nothing to do, `--only` plans one tenant, {DRIFTED} tenants are changed out of band "
-        "(a tag, a policy, an association, suppression, a pause, a deleted tenant), a drift run "
-        "finds them and its plan is applied. Each phase is a fresh command (fresh clients, one "
-        "STS call).", "",
-        "### API calls", "",
-        "Exact counts of requests the emulator received, by operation (deterministic: they "
-        "depend only on N and the config).", "",
-        *_calls_table(results, counts), "",
-        "A targeted plan costs the same few calls whatever the account's size (STS, GetTenant, "
-        "GetReputationEntity, ListTenantResources). The drift run costs what a plan costs; "
-        "repairing costs only the writes.", "",
-        "### No-change plan against the budget and a per-resource refresh", "",
-        *_budget_table(results, counts), "",
-        "Terraform-style = one GetTenant and one ListTenantResources per association (k = 3), "
-        "without the ListReputationEntities pages the reader uses for policy and status "
-        "(a per-resource provider would need a GetReputationEntity per tenant on top). "
-        "1 request/s is SES's recommended pace for management calls; the reader's limiter "
-        "keeps one such budget per operation family (tenant reads, reputation, tags), which "
-        "run side by side, so the busiest family sets the pace.", "",
-        "### Wall time and memory", "",
-        *_time_table(results, counts), "",
-        "Single runs on a shared machine: wall times are noisy, and the emulator (moto, in the "
-        "same process, holding the whole account) accounts for much of them and of the RSS. "
-        "RSS is that of the benchmark process: `RSS before plan` is what it holds going in "
-        "(emulator state, loaded config), the peak is the high-water mark during the no-change "
-        "plan alone (reset before the phase).", "",
-        f"{first['machine']}, parallelism {first['parallelism']}; shared with other work "
-        "while measuring.", "",
-        "To reproduce: `make bench` runs every benchmark at its quick default; for this one "
-        "that is 1,000 tenants (a few minutes), which refreshes the N = 1,000 rows only. "
-        "`python -m bench.plan --tenants 1000 10000` refreshes both; `--profile` adds a "
-        "cProfile of the no-change plan on stderr; `--no-write` leaves this file alone.", "",
-        DATA_MARK + json.dumps(results, sort_keys=True, separators=(",", ":")) + " -->", ""]
-    return "\n".join(lines)
-
-
-def _previous(report: Path) -> dict[str, dict[str, Any]]:
-    """Raw results of earlier runs, so a 1,000-tenant rerun keeps the 10,000-tenant rows."""
-    text = report.read_text() if report.exists() else ""
-    start = text.find(DATA_MARK)
-    if start < 0:
-        return {}
-    end = text.find(" -->", start)
-    try:
-        return json.loads(text[start + len(DATA_MARK):end])  # type: ignore[no-any-return]
-    except json.JSONDecodeError:
-        return {}
-
-
-def write_section(section: str, report: Path = REPORT) -> None:
-    """Replace only this benchmark's section, keeping whatever else the file holds."""
-    text = report.read_text() if report.exists() else "# Performance\n\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        rest = text[end + 1:] if end >= 0 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    report.write_text(text)
 
 
 def _run_worker(tenants: int, parallelism: int, profile: bool) -> dict[str, Any]:
@@ -434,7 +278,7 @@ def _run_worker(tenants: int, parallelism: int, profile: bool) -> dict[str, Any]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.plan")
     parser.add_argument("--tenants", type=int, nargs="+", default=[1_000],
-                        help="tenant counts to measure (default 1000: a few minutes)")
+                        help="tenant counts to measure (default 1000: under a minute)")
     parser.add_argument("--parallelism", type=int, default=8)
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile of the no-change plan on stderr")
@@ -444,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.parallelism, args.profile)))
         return
-    results = {} if args.no_write else _previous(REPORT)
+    results = {} if args.no_write else previous_results(REPORT)
     for n in args.tenants:
         results[str(n)] = _run_worker(n, args.parallelism, args.profile)
     section = render(results)
