@@ -4,13 +4,15 @@ Full read (N relevant tenants in an account of M): STS once, ListTenants pages (
 then GetTenant (tags, suppression) and ListTenantResources (associations) per relevant tenant,
 and reputation (policy, statuses) either in bulk from ListReputationEntities filtered to this
 account's tenant ARNs (ceil(M/100) pages) or by GetReputationEntity per tenant, whichever is
-fewer calls: at most 2N + 2*ceil(M/100) + 1. "Relevant" = named in the config, plus, when
-`settings.prune` (or `all_tenants`) asks for it, every other live tenant, because ownership lives
-in its tags. Without prune a tenant absent from the config costs only its share of a list page
-and is left out of `Live.tenants`; with prune, unowned ones are dropped after GetTenant.
+fewer calls: at most 2N + 2*ceil(M/100) + 1. "Relevant" = named in the config (also as a rename's
+old name), plus, when `settings.prune` (or `all_tenants`) asks for it, every other live tenant,
+because ownership lives in its tags. Without prune a tenant absent from the config costs only
+its share of a list page and is left out of `Live.tenants`; with prune, unowned ones are dropped
+after GetTenant.
 
 Targeted read (`scope`): GetTenant, GetReputationEntity and ListTenantResources per scoped name
-(GetTenant alone for an absent one), whatever the size of the account.
+(GetTenant alone for an absent one), plus the old name of a scoped rename, whatever the size of
+the account.
 
 Associations are read with one ListTenantResources per tenant, or, when the config references
 few resources for many tenants, resource by resource over every resource of the account
@@ -95,7 +97,10 @@ class _Reader:
             self.client.list_tenants, "Tenants", PageSize=PAGE_SIZE)}
         settings = desired.settings
         everyone = all_tenants or settings.prune
-        names = [name for name in listed if everyone or name in desired.tenants]
+        # A rename's old name is not declared, yet the plan must see it to replace it.
+        declared = set(desired.tenants) | {t.replaces for t in desired.tenants.values()
+                                           if t.replaces}
+        names = [name for name in listed if everyone or name in declared]
         bulk = len(names) > -(-len(listed) // PAGE_SIZE)
         entities_f = self.pool.submit(self.entities) if bulk else None
         referenced = {ref for tenant in desired.tenants.values() for ref in tenant.resources}
@@ -107,7 +112,7 @@ class _Reader:
 
         futures = {name: self.pool.submit(
             self.fetch, name, not bulk,
-            None if name in desired.tenants or all_tenants else owned, known) for name in names}
+            None if name in declared or all_tenants else owned, known) for name in names}
         entities = entities_f.result() if entities_f is not None else {}
         tenants: dict[str, Tenant] = {}
         for name in sorted(futures):
@@ -152,8 +157,10 @@ def read_live(factory: ClientFactory, desired: Desired, *,
         if scope is None:
             tenants = reader.full(desired, all_tenants)
             wanted = desired.tenants.values()
-        else:
-            tenants = reader.scoped(sorted(scope))
+        else:  # a scoped rename needs its old tenant, which the plan replaces
+            renamed_from = {t.replaces for name, t in desired.tenants.items()
+                            if name in scope and t.replaces}
+            tenants = reader.scoped(sorted(scope | renamed_from))
             wanted = [t for name, t in desired.tenants.items() if name in scope]
         referenced = {ref for tenant in wanted for ref in tenant.resources}
         seen = {ref for tenant in tenants.values() for ref in tenant.resources}
