@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +34,9 @@ from reconciler.report import ApplyReport
 from reconciler.state import Desired, Live
 
 DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
+# Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
+# only the tenants the plan touches, which would make every saved plan a 100% change.
+LIVE_MANAGED = "live_managed_tenants"
 Progress = Callable[[int, int], None]
 
 
@@ -76,6 +79,8 @@ class Run:
         _refuse_missing_resources(live)
         self._live = live
         plan = make_plan(self.desired, live, scope=scope)
+        if scope is None:  # a saved plan re-reads only what it touches; keep the whole count
+            plan = replace(plan, meta={**plan.meta, LIVE_MANAGED: _managed(live, self.desired)})
         return PlanResult(self.desired, live, plan)
 
     def _scope(self, only: tuple[str, ...], changed_since: str | None,
@@ -106,8 +111,9 @@ class Run:
 
     def apply(self, result: PlanResult, *, allow_delete: bool, force: bool,
               progress: Progress | None = None) -> ApplyReport:
-        managed = sum(1 for t in result.live.tenants.values()
-                      if _owned(t.tags, self.desired))
+        managed = result.plan.meta.get(LIVE_MANAGED)
+        if not isinstance(managed, int):
+            managed = _managed(result.live, self.desired)
         check_safety(result.plan, self.desired.settings, live_managed_count=managed,
                      allow_delete=allow_delete, force=force)
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
@@ -115,6 +121,11 @@ class Run:
 
     def calls(self) -> dict[str, int]:
         return dict(self.factory.call_counts())
+
+
+def _managed(live: Live, desired: Desired) -> int:
+    """Owned tenants in what was read: the base of the safety percentages."""
+    return sum(1 for t in live.tenants.values() if _owned(t.tags, desired))
 
 
 def _owned(tags: object, desired: Desired) -> bool:
