@@ -72,9 +72,17 @@ class Executor:
         finish = _Finisher(outcomes, graph, len(by_key), progress)
         blocked_by: dict[str, str] = {}  # key -> the failed change that blocks it
         running: dict[Future[Outcome], str] = {}
+        # Ready changes wait on a stack and at most `parallelism` run at once: a change just
+        # released by its prerequisite starts before older ready ones, so a tenant's follow-up
+        # calls (another operation family, another rate budget) overlap the remaining creates
+        # instead of queuing behind all of them in the pool.
+        order = {key: i for i, key in enumerate(by_key)}
+        pending: list[str] = []
         with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
             while graph.is_active():
-                for key in graph.get_ready():
+                pending.extend(sorted(graph.get_ready(), key=order.__getitem__, reverse=True))
+                while pending and len(running) < self.parallelism:
+                    key = pending.pop()
                     cause = next((blocked_by[d] for d in by_key[key].depends_on
                                   if d in blocked_by), None)
                     if cause is None:
