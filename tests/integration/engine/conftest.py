@@ -1,0 +1,156 @@
+"""Helpers for the engine acceptance tests: run the real CLI against the in-process emulator.
+
+Every test drives `ses-reconciler` through click, with `--target aws --max-rate 0`: the engine
+builds ordinary boto3 clients, moto's `mock_aws` (started by the `emulator` fixture) answers them,
+and the emulator's counters and fault injector see each request on the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from reconciler.cli import main
+from reconciler.emulator import Emulator
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+OWNERSHIP = {"managed-by": "ses-reconciler"}
+ENGINE_ARGS = ("--target", "aws", "--max-rate", "0")
+
+
+def run_cli(*args: str | Path) -> Result:
+    """Invoke the click app in-process; stdout and stderr are kept apart for assertions."""
+    runner = CliRunner()
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def engine(command: str, config: Path, *args: str | Path) -> Result:
+    """`ses-reconciler COMMAND CONFIG ... --target aws --max-rate 0`."""
+    return run_cli(command, config, *ENGINE_ARGS, *args)
+
+
+def settings(*, prune: bool = False, account_id: str = ACCOUNT,
+             **extra: Any) -> dict[str, Any]:
+    return {"region": REGION, "account_id": account_id, "prune": prune, **extra}
+
+
+def write_config(tmp_path: Path, tenants: Mapping[str, Mapping[str, Any]], *,
+                 prune: bool = False, name: str = "ses.yaml",
+                 extra_settings: Mapping[str, Any] | None = None,
+                 **sections: Any) -> Path:
+    """Write one YAML config file (settings + tenants + any other sections) and return it."""
+    document: dict[str, Any] = {"settings": settings(prune=prune, **(extra_settings or {}))}
+    document.update(sections)
+    document["tenants"] = {n: dict(t) for n, t in tenants.items()}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(document, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def arn(kind: str, name: str) -> str:
+    return f"arn:aws:ses:{REGION}:{ACCOUNT}:{kind}/{name}"
+
+
+def policy_arn(policy: str) -> str:
+    return f"arn:aws:ses:{REGION}:aws:reputation-policy/{policy}"
+
+
+@dataclass
+class Account:
+    """Reads and builds account state through the public SES v2 API (its own boto3 client)."""
+
+    ses: Any
+
+    def identities(self, *names: str) -> None:
+        for name in names:
+            self.ses.create_email_identity(EmailIdentity=name)
+
+    def configuration_sets(self, *names: str) -> None:
+        for name in names:
+            self.ses.create_configuration_set(ConfigurationSetName=name)
+
+    def templates(self, *names: str) -> None:
+        for name in names:
+            self.ses.create_email_template(
+                TemplateName=name, TemplateContent={"Subject": name, "Text": "hello"})
+
+    def tenant(self, name: str) -> dict[str, Any] | None:
+        try:
+            return dict(self.ses.get_tenant(TenantName=name)["Tenant"])
+        except self.ses.exceptions.NotFoundException:
+            return None
+
+    def names(self) -> list[str]:
+        names: list[str] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"PageSize": 100}
+            if token:
+                kwargs["NextToken"] = token
+            page = self.ses.list_tenants(**kwargs)
+            names += [t["TenantName"] for t in page.get("Tenants", [])]
+            token = page.get("NextToken")
+            if not token:
+                return names
+
+    def tags(self, name: str) -> dict[str, str]:
+        tenant = self.tenant(name)
+        assert tenant is not None, name
+        return {t["Key"]: t["Value"] for t in tenant.get("Tags") or ()}
+
+    def resources(self, name: str) -> set[str]:
+        items = self.ses.list_tenant_resources(TenantName=name, PageSize=100)
+        return {r["ResourceArn"] for r in items["TenantResources"]}
+
+    def entity(self, name: str) -> dict[str, Any]:
+        tenant = self.tenant(name)
+        assert tenant is not None, name
+        return dict(self.ses.get_reputation_entity(
+            ReputationEntityType="RESOURCE",
+            ReputationEntityReference=tenant["TenantArn"])["ReputationEntity"])
+
+    def suppression(self, name: str) -> dict[str, Any] | None:
+        tenant = self.tenant(name)
+        assert tenant is not None, name
+        return tenant.get("SuppressionAttributes")
+
+    def create_unowned(self, name: str, tags: Mapping[str, str] | None = None,
+                       resources: Iterable[str] = ()) -> None:
+        wire = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+        self.ses.create_tenant(TenantName=name, Tags=wire)
+        for resource in resources:
+            self.ses.create_tenant_resource_association(TenantName=name, ResourceArn=resource)
+
+
+@pytest.fixture
+def account(emulator: Emulator) -> Account:
+    return Account(boto3.client("sesv2", region_name=emulator.region))
+
+
+FULL_TENANT: dict[str, Any] = {
+    "tags": {"CustomerID": "1234", "Environment": "Production"},
+    "resources": {"identities": ["acme.example.com"], "configuration_sets": ["acme-set"],
+                  "templates": ["welcome"]},
+    "reputation_policy": "strict",
+    "sending_status": "ENABLED",
+    "suppression": {"scope": "TENANT", "reasons": ["BOUNCE", "COMPLAINT"]},
+}
+
+
+def seed_full_tenant_resources(account: Account) -> None:
+    """What FULL_TENANT references must exist before any plan (the reader checks)."""
+    account.identities("acme.example.com", "other.example.com")
+    account.configuration_sets("acme-set")
+    account.templates("welcome")
+
+# With two or three tenants any single change is a large share of the account; the safety
+# percentages are their own rule, so tests about something else lift them.
+NO_LIMITS: dict[str, Any] = {"safety": {"max_delete_percent": 100, "max_change_percent": 100}}
