@@ -10,7 +10,9 @@ once, with its outcome:
 - ``failed``: refused by an injected random or targeted failure.
 
 Counters are thread-safe; ``snapshot()`` returns an immutable copy that supports subtraction, so a
-caller can measure one phase as ``after - before``.
+caller can measure one phase as ``after - before``. Counts cannot show the *order* of calls, which
+is what an ordering guarantee (associate before disassociate) is about, so an opt-in journal
+records each request, in arrival order, with the request's parameters.
 """
 
 from __future__ import annotations
@@ -87,6 +89,17 @@ class CounterSnapshot:
                    if out == outcome and (service is None or svc == service))
 
 
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One request as the emulator received it; `params` are the JSON body's top-level members
+    plus the decoded path segments under `_path` (enough to tell which tenant and resource)."""
+
+    service: str
+    operation: str
+    outcome: Outcome
+    params: MappingProxyType[str, object]
+
+
 class CallCounters:
     """Thread-safe live counters; the query methods read a consistent snapshot."""
 
@@ -94,6 +107,25 @@ class CallCounters:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str, Outcome]] = Counter()
         self._write_generation = 0
+        self._journal: list[JournalEntry] | None = None
+
+    @property
+    def journaling(self) -> bool:
+        return self._journal is not None
+
+    def start_journal(self) -> None:
+        """Record every following request in order (memory grows with calls: opt-in)."""
+        with self._lock:
+            self._journal = []
+
+    def journal(self) -> tuple[JournalEntry, ...]:
+        with self._lock:
+            return tuple(self._journal or ())
+
+    def log(self, entry: JournalEntry) -> None:
+        with self._lock:
+            if self._journal is not None:
+                self._journal.append(entry)
 
     def record(self, service: str, operation: str, outcome: Outcome) -> None:
         with self._lock:

@@ -16,11 +16,12 @@ import contextlib
 import json
 import threading
 import time
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
-from reconciler.emulator.accounting import CallCounters
+from reconciler.emulator.accounting import CallCounters, JournalEntry, Outcome
 from reconciler.emulator.faults import MESSAGES, QUERY_SERVICES, Call, Decision, FaultInjector
 from reconciler.emulator.faults import request_resources as _resources_of
 
@@ -70,12 +71,26 @@ def _intercept(response: Any, original: Any) -> Any:
     decision = injector.decide(Call(service, operation, resources))
     if decision.delay:
         time.sleep(decision.delay)
-    if decision.action == "pass":
-        counters.record(service, operation, "accepted")
-        return original(response)
-    outcome = "throttled" if decision.action == "throttle" else "failed"
+    outcome: Outcome = ("accepted" if decision.action == "pass" else
+                        "throttled" if decision.action == "throttle" else "failed")
     counters.record(service, operation, outcome)
+    if counters.journaling:
+        counters.log(JournalEntry(service, operation, outcome, _params(response)))
+    if outcome == "accepted":
+        return original(response)
     return error_response(response, decision)
+
+
+def _params(response: Any) -> MappingProxyType[str, object]:
+    params: dict[str, object] = {}
+    body = response.body
+    if isinstance(body, str) and body.startswith("{"):
+        with contextlib.suppress(ValueError):
+            decoded = json.loads(body)
+            if isinstance(decoded, dict):
+                params.update(decoded)
+    params["_path"] = [unquote(part) for part in str(response.path or "").split("/") if part]
+    return MappingProxyType(params)
 
 
 def _resources(response: Any) -> frozenset[str]:

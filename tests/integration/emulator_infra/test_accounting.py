@@ -88,3 +88,21 @@ def test_snapshot_renders_as_json_ready_data(emulator: Emulator) -> None:
 
     assert rendered["by_operation"]["accepted"] == {"sesv2:CreateTenant": 1}
     assert rendered["writes"] == 1
+
+
+def test_journal_is_off_until_started(emulator: Emulator, sesv2: object) -> None:
+    sesv2.list_tenants()  # type: ignore[attr-defined]
+    assert emulator.counters.journal() == ()
+
+
+def test_journal_records_requests_in_arrival_order_with_their_parameters(
+        emulator: Emulator, sesv2: object) -> None:
+    emulator.counters.start_journal()
+    sesv2.create_tenant(TenantName="First")  # type: ignore[attr-defined]
+    sesv2.create_tenant(TenantName="Second")  # type: ignore[attr-defined]
+    with pytest.raises(ClientError):
+        sesv2.get_tenant(TenantName="Missing")  # type: ignore[attr-defined]
+    assert [(e.operation, e.params.get("TenantName"), e.outcome)
+            for e in emulator.counters.journal()] == [
+        ("CreateTenant", "First", "accepted"), ("CreateTenant", "Second", "accepted"),
+        ("GetTenant", "Missing", "accepted")]

@@ -37,6 +37,18 @@ def test_moved_resource_ends_on_the_new_tenant_only(moving: Path, account: Accou
     assert account.resources("Giver") == set()
 
 
+def test_move_sends_the_association_before_the_disassociation(
+        moving: Path, emulator: Emulator) -> None:
+    """Observed on the wire, in arrival order: no moment where neither tenant has it."""
+    emulator.counters.start_journal()
+    assert engine("apply", moving, "--auto-approve", "--parallelism", "8").exit_code == 0
+    sent = [(e.operation, e.params.get("TenantName")) for e in emulator.counters.journal()
+            if e.operation.endswith("TenantResourceAssociation")
+            and e.params.get("ResourceArn") == MOVED]
+    assert sent == [("CreateTenantResourceAssociation", "Taker"),
+                    ("DeleteTenantResourceAssociation", "Giver")]
+
+
 def test_move_never_disassociates_before_the_new_association_succeeds(
         moving: Path, account: Account, emulator: Emulator) -> None:
     """If associating to the new tenant fails, the old tenant keeps sending with the resource:
