@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bench.report_file import replace_section
 from bench.validate import ROOT
 
 REPORT = ROOT / "docs" / "performance.md"
@@ -196,14 +197,6 @@ def previous_results(report: Path) -> dict[str, dict[str, Any]]:
 
 def write_section(section: str, report: Path = REPORT) -> None:
     """Replace only this benchmark's section, keeping whatever else the file holds."""
-    text = report.read_text() if report.exists() else "# Performance\n\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        rest = text[end + 1:] if end >= 0 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    report.write_text(text)
+    replace_section(report, HEADING, section)
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from bench.report_file import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
 HEADING = "## Validation"
@@ -168,16 +170,7 @@ def render(rows: list[dict[str, object]], tenants: int, rounds: int) -> str:
 
 def write_section(section: str, report: Path = REPORT) -> None:
     """Replace only the `## Validation` section, keeping whatever else the file holds."""
-    text = report.read_text() if report.exists() else "# Performance\n\n"
-    start = text.find(HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(HEADING))
-        rest = text[end + 1:] if end >= 0 else ""
-        text = text[:start] + section + ("\n" + rest if rest else "")
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(text)
+    replace_section(report, HEADING, section)
 
 
 def main(argv: list[str] | None = None) -> None:
