@@ -61,32 +61,22 @@ class AssociationOperations:
         self.require_resource(resource)
         return tenant, resource
 
-    def _association(self, tenant: Tenant, arn: str) -> Association | None:
-        return next(
-            (
-                a
-                for a in self.store.associations_of_tenant(tenant.tenant_id)
-                if a.resource_arn == arn
-            ),
-            None,
-        )
-
     def create_tenant_resource_association(self, name: Any, arn: Any) -> None:
         tenant, resource = self._tenant_and_resource(name, arn)
-        if self._association(tenant, resource.arn) is not None:
-            if self.store.options.repeat_association == "ok":
-                return
-            raise already_exists(
-                f"Resources {resource.arn} has already been associated with tenant {tenant.name}"
-            )
-        self.store.associations.append(Association(tenant.tenant_id, resource.arn, now()))
+        with self.store.lock:  # the duplicate check and the insert are one step
+            if self.store.association(tenant.tenant_id, resource.arn) is not None:
+                if self.store.options.repeat_association == "ok":
+                    return
+                raise already_exists(
+                    f"Resources {resource.arn} has already been associated with tenant "
+                    f"{tenant.name}"
+                )
+            self.store.add_association(Association(tenant.tenant_id, resource.arn, now()))
 
     def delete_tenant_resource_association(self, name: Any, arn: Any) -> None:
         """A missing association is success; only a missing tenant or resource is an error."""
         tenant, resource = self._tenant_and_resource(name, arn)
-        found = self._association(tenant, resource.arn)
-        if found is not None:
-            self.store.associations.remove(found)
+        self.store.remove_association(tenant.tenant_id, resource.arn)
 
     def list_tenant_resources(
         self, name: Any, filters: Any, page_size: Any, token: Any
@@ -105,17 +95,12 @@ class AssociationOperations:
             "type": wanted,
         }
         after = decode_token(token, scope)
-        items = sorted(
-            (segment_of(a.resource_arn), a.resource_arn)
-            for a in self.store.associations_of_tenant(tenant.tenant_id)
-        )
-        matching = [
-            {"ResourceType": kind, "ResourceArn": arn}
-            for kind, arn in items
-            if (wanted is None or kind == wanted) and (after is None or arn > after)
-        ]
-        page = matching[:size]
-        more = len(matching) > size
+
+        def pick(arn: str) -> dict[str, str] | None:
+            kind = segment_of(arn)
+            return {"ResourceType": kind, "ResourceArn": arn} if wanted in (None, kind) else None
+
+        page, more = self.store.tenant_resource_page(tenant.tenant_id, after, size, pick)
         return page, encode_token(scope, page[-1]["ResourceArn"]) if more else None
 
     def list_resource_tenants(
@@ -128,24 +113,29 @@ class AssociationOperations:
         offset = decode_token(token, scope) or 0
         if not isinstance(offset, int):
             raise bad_request("Invalid Next Token")
-        by_id = {t.tenant_id: t for t in self.store.tenants.values()}
-        rows = [
-            {
-                "TenantName": by_id[a.tenant_id].name,
-                "TenantId": a.tenant_id,
-                "ResourceArn": a.resource_arn,
-                "AssociatedTimestamp": a.associated,
-            }
-            for a in self.store.associations_of_resource(resource.arn)
-        ]
-        page = rows[offset : offset + size]
-        more = len(rows) > offset + size
-        return page, encode_token(scope, offset + size) if more else None
+        with self.store.lock:  # the page and the count must describe the same moment
+            associations = self.store.resource_page(resource.arn, offset, size)
+            more = self.store.resource_tenant_count(resource.arn) > offset + size
+            rows = [
+                {
+                    "TenantName": self._tenant_of(a).name,
+                    "TenantId": a.tenant_id,
+                    "ResourceArn": a.resource_arn,
+                    "AssociatedTimestamp": a.associated,
+                }
+                for a in associations
+            ]
+        return rows, encode_token(scope, offset + size) if more else None
+
+    def _tenant_of(self, association: Association) -> Tenant:
+        tenant = self.store.tenant_by_id(association.tenant_id)
+        assert tenant is not None, "DeleteTenant removes a tenant's associations with it"
+        return tenant
 
     def guard_delete(self, resource_type: str, name: str) -> str | None:
         """The refusal text for a resource still associated with a tenant, else `None`."""
         arn = self.resource_arn(resource_type, name)
-        if self.store.associations_of_resource(arn):
+        if self.store.resource_tenant_count(arn):
             return delete_guard_message(arn)
         return None
 

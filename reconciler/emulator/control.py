@@ -43,7 +43,7 @@ def set_options(account_id: str, region: str, **changes: Any) -> dict[str, Any]:
 def _record(account_id: str, region: str, tenant_name: str) -> ReputationRecord:
     backend = tenancy_backend(account_id, region)
     tenant = backend.get_tenant(tenant_name)
-    return backend.store.reputation.setdefault(tenant.arn, ReputationRecord(tenant.arn))
+    return backend.store.reputation_record(tenant.arn)
 
 
 def _entity(account_id: str, region: str, record: ReputationRecord) -> dict[str, Any]:

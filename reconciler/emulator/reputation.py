@@ -125,14 +125,14 @@ class ReputationOperations:
         size = page_size_and_token(page_size, token)
         scope = {"op": "ListReputationEntities", "region": self.region, "filter": filters}
         after = decode_token(token, scope)
-        views = [
-            self.entity_view(r)
-            for _, r in sorted(self.store.reputation.items())
-            if self._visible(r) and (after is None or r.reference > after)
-        ]
-        matching = [v for v in views if _matches(v, filters)]
-        page = matching[:size]
-        more = len(matching) > size
+
+        def view(record: ReputationRecord) -> dict[str, Any] | None:
+            if not self._visible(record):
+                return None
+            rendered = self.entity_view(record)
+            return rendered if _matches(rendered, filters) else None
+
+        page, more = self.store.reputation_page(after, size, view)
         return page, encode_token(scope, page[-1]["ReputationEntityReference"]) if more else None
 
     def update_reputation_entity_policy(

@@ -57,6 +57,10 @@ class TenantOperations:
         name = check_new_tenant_name(name)
         stored = check_suppression_pairing(reasons, scope)
         tag_map = merge_tags({}, tags or [], self.store.options.max_tags_per_tenant, limit_exceeded)
+        with self.store.lock:  # the name and quota checks hold until the tenant is added
+            return self._add_tenant(name, tag_map, stored)
+
+    def _add_tenant(self, name: str, tag_map: dict[str, str], stored: Any) -> Tenant:
         if name in self.store.tenants:
             raise already_exists(
                 f"Tenant with name {name} already exists in account {self.account_id}"
@@ -68,8 +72,7 @@ class TenantOperations:
             )
         tenant_id = self.store.new_tenant_id()
         tenant = Tenant(name, tenant_id, self.tenant_arn(name, tenant_id), now(), tag_map, stored)
-        self.store.tenants[name] = tenant
-        self.store.reputation[tenant.arn] = ReputationRecord(tenant.arn)
+        self.store.add_tenant(tenant, ReputationRecord(tenant.arn))
         return tenant
 
     def _suppression_members(self, suppression: dict[str, Any] | None) -> tuple[Any, Any]:
@@ -103,25 +106,20 @@ class TenantOperations:
             "status": status,
         }
         after = decode_token(token, scope)
-        matching = [
-            t
-            for t in sorted(self.store.tenants.values(), key=lambda t: t.name)
-            if (not contains or contains.lower() in t.name.lower())
-            and (status is None or self.sending_status(t) == status)
-            and (after is None or t.name > after)
-        ]
-        page = matching[:size]
-        more = len(matching) > size
+        needle = contains.lower() if contains else None
+
+        def keep(tenant: Tenant) -> bool:
+            return (needle is None or needle in tenant.name.lower()) and (
+                status is None or self.sending_status(tenant) == status
+            )
+
+        page, more = self.store.tenant_page(after, size, keep)
         return page, encode_token(scope, page[-1].name) if more else None
 
     def delete_tenant(self, name: Any) -> None:
         """Cascades: associations, tags, suppression and the reputation entity go with it."""
-        tenant = self.get_tenant(name)
-        del self.store.tenants[tenant.name]
-        self.store.associations = [
-            a for a in self.store.associations if a.tenant_id != tenant.tenant_id
-        ]
-        self.store.reputation.pop(tenant.arn, None)
+        with self.store.lock:
+            self.store.remove_tenant(self.get_tenant(name))
 
     def put_tenant_suppression_attributes(self, name: Any, reasons: Any, scope: Any) -> None:
         name = require_tenant_name(name)
