@@ -165,3 +165,6 @@ class Live:
     tenants: Mapping[str, Tenant]
     missing_resources: frozenset[ResourceRef] = frozenset()
     scope: frozenset[str] | None = None
+    # live tenants outside the config that were read (prune) and found not owned: left alone,
+    # and said so in the plan; their details are not kept
+    unowned: frozenset[str] = frozenset()

@@ -23,6 +23,7 @@ ones go to `Live.missing_resources`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -92,7 +93,8 @@ class _Reader:
         entity = self.get_entity(wire.get("TenantArn", "")) if with_entity else _BULK
         return wire, resources, entity
 
-    def full(self, desired: Desired, all_tenants: bool) -> dict[str, Tenant]:
+    def full(self, desired: Desired, all_tenants: bool) -> tuple[dict[str, Tenant], frozenset[str]]:
+        """The relevant tenants, and the names read but dropped for lacking the ownership tag."""
         listed = {item["TenantName"]: item for item in paginate(
             self.client.list_tenants, "Tenants", PageSize=PAGE_SIZE)}
         settings = desired.settings
@@ -106,9 +108,16 @@ class _Reader:
         referenced = {ref for tenant in desired.tenants.values() for ref in tenant.resources}
         known = self.inventory.associations(len(names), len(referenced))
 
+        unowned: set[str] = set()
+        unowned_lock = threading.Lock()
+
         def owned(wire: Mapping[str, Any]) -> bool:
             tags = {t["Key"]: t.get("Value") for t in wire.get("Tags") or ()}
-            return tags.get(settings.ownership_tag_key) == settings.ownership_tag_value
+            mine = tags.get(settings.ownership_tag_key) == settings.ownership_tag_value
+            if not mine:
+                with unowned_lock:
+                    unowned.add(str(wire.get("TenantName", "")))
+            return mine
 
         futures = {name: self.pool.submit(
             self.fetch, name, not bulk,
@@ -119,7 +128,7 @@ class _Reader:
             fetched = futures[name].result()
             if fetched is not None:
                 tenants[name] = self.build(fetched, entities, listed[name].get("TenantId"))
-        return tenants
+        return tenants, frozenset(unowned)
 
     def entities(self) -> dict[str, Mapping[str, Any]]:
         """Every tenant's reputation entity in this account and Region, 100 per call."""
@@ -154,8 +163,9 @@ def read_live(factory: ClientFactory, desired: Desired, *,
     ctx = factory.arn_context()
     with ThreadPoolExecutor(max_workers=parallelism) as pool:
         reader = _Reader(factory.client("sesv2"), ctx, pool)
+        unowned: frozenset[str] = frozenset()
         if scope is None:
-            tenants = reader.full(desired, all_tenants)
+            tenants, unowned = reader.full(desired, all_tenants)
             wanted = desired.tenants.values()
         else:  # a scoped rename needs its old tenant, which the plan replaces
             renamed_from = {t.replaces for name, t in desired.tenants.items()
@@ -165,4 +175,5 @@ def read_live(factory: ClientFactory, desired: Desired, *,
         referenced = {ref for tenant in wanted for ref in tenant.resources}
         seen = {ref for tenant in tenants.values() for ref in tenant.resources}
         missing = reader.inventory.missing(referenced, seen)
-    return Live(context=ctx, tenants=tenants, missing_resources=missing, scope=scope)
+    return Live(context=ctx, tenants=tenants, missing_resources=missing, scope=scope,
+                unowned=unowned)

@@ -53,7 +53,8 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
     for name in sorted(renamed):
         _plan_rename_delete(b, live.tenants[name], renamed[name])
     absent = sorted(n for n in seen if n not in desired.tenants and n not in renamed)
-    _plan_absent(b, [live.tenants[n] for n in absent])
+    _plan_absent(b, [live.tenants[n] for n in absent],
+                 live.unowned if names is None else live.unowned & names)
     _check_missing_resources(b.changes, live)
     changes = order_changes(_annotate_moves(b.changes))
     touched = {c.tenant for c in changes} | (names or frozenset())
@@ -176,10 +177,10 @@ def _plan_rename_delete(b: _Builder, old: Tenant, new: str) -> None:
               reason=f"renamed to tenant.{new}: {RENAME_WARNING}")
 
 
-def _plan_absent(b: _Builder, absent: list[Tenant]) -> None:
+def _plan_absent(b: _Builder, absent: list[Tenant], unowned_names: frozenset[str]) -> None:
     """Live tenants the config does not declare: prune owned ones, report the rest."""
     s = b.settings
-    unowned = [t.name for t in absent if not diff.is_owned(t, s)]
+    unowned = sorted({t.name for t in absent if not diff.is_owned(t, s)} | unowned_names)
     owned = [t for t in absent if diff.is_owned(t, s)]
     if not s.prune:
         if owned:

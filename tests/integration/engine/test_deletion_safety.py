@@ -43,6 +43,14 @@ def test_unowned_tenant_survives_prune_with_allow_delete(
     assert again.exit_code == 0, again.output
 
 
+def test_plan_with_prune_names_the_unowned_tenants_it_leaves_alone(
+        tmp_path: Path, account: Account) -> None:
+    account.create_unowned("Handmade", {"team": "ops"}, [])
+    result = engine("plan", _config(tmp_path, {"Managed": {}}, prune=True))
+    assert result.exit_code == 0, result.output
+    assert "are not in the config and are left alone: Handmade" in result.stdout
+
+
 def test_removed_owned_tenant_without_allow_delete_is_refused(
         tmp_path: Path, account: Account, emulator: Emulator, two_owned: None) -> None:
     config = _config(tmp_path, {"Keep": {}}, prune=True)

@@ -7,7 +7,9 @@ import pytest
 from reconciler.errors import PlanError
 from reconciler.planning import make_plan
 from reconciler.planning.plan import Action
+from reconciler.state import Live
 from tests.unit.planning.builders import (
+    CTX,
     OWN,
     PROTECT,
     actions_of,
@@ -78,6 +80,13 @@ def test_unowned_tenant_absent_from_config_is_never_touched() -> None:
     plan = make_plan(desired(prune=True), live(have("Foreign", owned=False)))
     assert plan.empty
     assert "left alone: Foreign" in plan.notices[0]
+
+
+def test_unowned_names_the_reader_dropped_are_reported_as_left_alone() -> None:
+    seen = Live(CTX, {}, unowned=frozenset({"Handmade", "Legacy"}))
+    plan = make_plan(desired(prune=True), seen)
+    assert plan.empty
+    assert plan.notices[0].endswith("are not in the config and are left alone: Handmade, Legacy")
 
 
 def test_live_protect_tag_prevents_deletion_and_is_reported() -> None:
