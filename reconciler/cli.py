@@ -99,7 +99,13 @@ def schema() -> None:
 # --- commands that read the account -------------------------------------------------------
 
 def _target_options(func: Callable[..., None]) -> Callable[..., None]:
-    """The options every account-reading command shares (design.md §3)."""
+    """The options every account-reading command shares (design.md §3), then CONFIG."""
+    func = click.argument("config", type=click.Path(exists=True, path_type=Path))(func)
+    return _account_options(func)
+
+
+def _account_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The account options alone, for a command whose config is optional (import)."""
     decorators = [
         click.option("--target", type=click.Choice(["aws", "local"]), default=None,
                      help="Where to run; default settings.target, else aws."),
@@ -116,7 +122,6 @@ def _target_options(func: Callable[..., None]) -> Callable[..., None]:
                      help="Requests per second per operation family (0: no client-side limit; "
                           "throttling still backs off). Default: about 1 against AWS."),
         click.option("--stats", is_flag=True, help="Print API calls per operation on stderr."),
-        click.argument("config", type=click.Path(exists=True, path_type=Path)),
     ]
     for decorate in reversed(decorators):
         func = decorate(func)
@@ -276,3 +281,129 @@ def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: A
     click.echo(text, nl=False)
     if result.plan.changes:
         sys.exit(EXIT_CHANGES)
+
+
+@main.command()
+@_target_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
+    """Sending status, reputation policy and impact of every tenant in CONFIG or the account.
+
+    A report, not a check: exit 0 whatever the statuses, 1 on error. Text is a table (plain
+    columns when stdout is not a terminal). JSON is {"account", "region", "tenants": [...]},
+    each tenant {"name", "in_config", "in_account", "owned", "customer_managed_status",
+    "aws_managed_status", "aws_managed_cause", "sending_status_aggregate",
+    "reputation_policy", "reputation_impact", "attention"}; unknown values are null
+    (customer_managed_status null: never written).
+    """
+    from reconciler.render.status import render_status_json, render_status_text, status_table
+    from reconciler.status import status_rows
+
+    try:
+        with open_run(config, _options(kw)) as run:
+            with _reading(run):
+                live = run.read_all()
+            _print_stats(run, stats)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    rows = status_rows(run.desired, live)
+    if fmt == "json":
+        click.echo(render_status_json(rows, account=run.account, region=run.region), nl=False)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(status_table(rows, title=f"{run.account} {run.region}"))
+    else:
+        click.echo(render_status_text(rows), nl=False)
+
+
+@main.command("import")
+@_account_options
+@click.option("--config", "config", type=click.Path(exists=True, path_type=Path),
+              help="Take region, account guard, ownership tag and target from this config.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("imported"), show_default=True, help="Directory to write into.")
+@click.option("--select", "select", metavar="REGEX",
+              help="Import only tenants whose name matches (searched anywhere in the name).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def import_(config: Path | None, out_dir: Path, select: str | None, force: bool,
+            stats: bool, **kw: Any) -> None:
+    """Write one config file per live tenant, ready to adopt (exit 0, or 1 on error/refusal)."""
+    import re
+
+    from reconciler.engine import open_account
+    from reconciler.import_files import schema_ref, write_imported
+    from reconciler.importer import import_summary, import_tenants
+
+    try:
+        pattern = re.compile(select) if select is not None else None
+    except re.error as err:
+        _fail(RunError(f"--select is not a valid regular expression: {err}"))
+    try:
+        with open_account(_options(kw), config) as run:
+            with _reading(run):
+                live = run.read_all()
+            _print_stats(run, stats)
+        imported = import_tenants(live.tenants, run.desired.settings, pattern,
+                                  schema_ref(out_dir))
+        write_imported(imported, out_dir, force=force)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    click.echo(import_summary(imported, str(out_dir), run.desired.settings), nl=False)
+
+
+# --- iam -------------------------------------------------------------------------------------
+
+@main.group()
+def iam() -> None:
+    """IAM policies: per tenant from `iam_templates`, and the tool's own."""
+
+
+@iam.command("render")
+@_target_options
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME",
+              help="Render only these tenants (default: every tenant with templates).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
+              show_default=True, help="json: {tenant: {policy_name: document}}.")
+@click.option("--offline", is_flag=True,
+              help="No account access: tenant ids and ARNs render as (known after apply).")
+def iam_render(config: Path, tenants: tuple[str, ...], fmt: str, offline: bool, stats: bool,
+               **kw: Any) -> None:
+    """Render and validate the IAM policies of the tenants in CONFIG."""
+    from reconciler.iam import render
+
+    options = _options(kw)
+    try:
+        if offline:
+            from reconciler.config.load import load_desired
+
+            desired = load_desired(config)
+            context, live = render.offline_context(desired.settings), {}
+            names = render.select_tenants(desired, tenants)
+        else:
+            with open_run(config, options) as run:
+                desired = run.desired
+                names = render.select_tenants(desired, tenants)
+                read = run.read_tenants(names)
+                _print_stats(run, stats)
+            context = render.PolicyContext(read.context.account, read.context.region,
+                                           read.context.partition)
+            live = dict(read.tenants)
+        policies = render.render_policies(desired, names, context, live)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    text = (render.policies_json(policies, names) if fmt == "json"
+            else render.policies_text(policies))
+    click.echo(text, nl=False)
+
+
+@iam.command("self-policy")
+@click.option("--read-only", is_flag=True, help="Only what plan, drift and status need.")
+def iam_self_policy(read_only: bool) -> None:
+    """Print the least-privilege IAM policy this tool needs (JSON)."""
+    import json
+
+    from reconciler.iam.permissions import self_policy
+
+    click.echo(json.dumps(self_policy(read_only=read_only), indent=2))

@@ -7,7 +7,7 @@ plan and apply share clients, the rate limiter and the call counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +31,7 @@ from reconciler.planning import (
     make_plan,
 )
 from reconciler.report import ApplyReport
-from reconciler.state import Desired, Live
+from reconciler.state import Desired, Live, Settings
 
 DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
 # Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
@@ -119,6 +119,20 @@ class Run:
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
         return executor.apply(result.plan, progress=progress)
 
+    def read_all(self) -> Live:
+        """Every live tenant, in the config or not, owned or not: what `status` and `import`
+        report on, so nothing in the account is hidden by the config's scope or prune."""
+        live = read_live(self.factory, self.desired, parallelism=self.parallelism,
+                         all_tenants=True)
+        self._live = live
+        return live
+
+    def read_tenants(self, names: Iterable[str]) -> Live:
+        """Just the named tenants (targeted read): `iam render` needs their ids and ARNs,
+        whatever the size of the account."""
+        return read_live(self.factory, self.desired, scope=frozenset(names),
+                         parallelism=self.parallelism)
+
     def calls(self) -> dict[str, int]:
         return dict(self.factory.call_counts())
 
@@ -143,7 +157,21 @@ def _refuse_missing_resources(live: Live) -> None:
 @contextmanager
 def open_run(config: Path, options: TargetOptions) -> Iterator[Run]:
     """Load the config, open the account it targets and guard the account id."""
-    desired = load_desired(config)
+    with _open(load_desired(config), options) as run:
+        yield run
+
+
+@contextmanager
+def open_account(options: TargetOptions, config: Path | None = None) -> Iterator[Run]:
+    """`open_run` for commands whose config is optional (import): without one, the defaults
+    (no tenants, no account guard, target aws unless `--target`) and the options decide."""
+    desired = load_desired(config) if config is not None else Desired(Settings(), {})
+    with _open(desired, options) as run:
+        yield run
+
+
+@contextmanager
+def _open(desired: Desired, options: TargetOptions) -> Iterator[Run]:
     target = options.target or desired.settings.target
     region = options.region or desired.settings.region
     if target == "local":
