@@ -11,7 +11,7 @@ from moto.ses.exceptions import InvalidParameterValue
 
 from reconciler.emulator.backend import tenancy_backend
 from reconciler.emulator.messages import bad_request, not_found
-from reconciler.emulator.responses import TenantResponses, json_response
+from reconciler.emulator.responses import TenantResponses, json_response, page_response
 from reconciler.emulator.sending import template_name
 from reconciler.emulator.tenancy import EmailTemplate
 
@@ -45,14 +45,9 @@ class MailResponses(TenantResponses):
         templates, token = self.tenancy.list_email_templates(
             self._get_param("PageSize"), self._get_param("NextToken")
         )
-        payload: dict[str, Any] = {
-            "TemplatesMetadata": [
-                {"TemplateName": t.name, "CreatedTimestamp": t.created} for t in templates
-            ]
-        }
-        if token:
-            payload["NextToken"] = token
-        return json_response(payload)
+        return page_response(
+            "TemplatesMetadata",
+            [{"TemplateName": t.name, "CreatedTimestamp": t.created} for t in templates], token)
 
     def update_email_template(self) -> Any:
         self.tenancy.update_email_template(

@@ -23,6 +23,14 @@ def json_response(payload: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return json.dumps(payload), dict(JSON_HEADERS)
 
 
+def page_response(key: str, items: list[Any], token: str | None) -> tuple[str, dict[str, str]]:
+    """A list page; SES leaves NextToken out on the last page."""
+    payload: dict[str, Any] = {key: items}
+    if token:
+        payload["NextToken"] = token
+    return json_response(payload)
+
+
 class TenantResponses:
     body: Any
     querystring: dict[str, list[str]]
@@ -79,10 +87,8 @@ class TenantResponses:
         tenants, token = self.tenancy.list_tenants(
             params.get("Filter"), params.get("PageSize"), params.get("NextToken")
         )
-        payload: dict[str, Any] = {"Tenants": [self._tenant_view(t, full=False) for t in tenants]}
-        if token:
-            payload["NextToken"] = token
-        return json_response(payload)
+        return page_response("Tenants", [self._tenant_view(t, full=False) for t in tenants],
+                             token)
 
     def delete_tenant(self) -> Any:
         self.tenancy.delete_tenant(self._params().get("TenantName"))
@@ -110,20 +116,14 @@ class TenantResponses:
             params.get("PageSize"),
             params.get("NextToken"),
         )
-        payload: dict[str, Any] = {"TenantResources": items}
-        if token:
-            payload["NextToken"] = token
-        return json_response(payload)
+        return page_response("TenantResources", items, token)
 
     def list_resource_tenants(self) -> Any:
         params = self._params()
         items, token = self.tenancy.list_resource_tenants(
             params.get("ResourceArn"), params.get("PageSize"), params.get("NextToken")
         )
-        payload: dict[str, Any] = {"ResourceTenants": items}
-        if token:
-            payload["NextToken"] = token
-        return json_response(payload)
+        return page_response("ResourceTenants", items, token)
 
     def put_tenant_suppression_attributes(self) -> Any:
         params = self._params()
@@ -166,10 +166,7 @@ class TenantResponses:
         items, token = self.tenancy.list_reputation_entities(
             params.get("Filter"), params.get("PageSize"), params.get("NextToken")
         )
-        payload: dict[str, Any] = {"ReputationEntities": items}
-        if token:
-            payload["NextToken"] = token
-        return json_response(payload)
+        return page_response("ReputationEntities", items, token)
 
     def update_reputation_entity_policy(self) -> Any:
         self.tenancy.update_reputation_entity_policy(
