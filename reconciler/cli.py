@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -21,9 +21,10 @@ from reconciler.planning import dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+T = TypeVar("T")
 
 
-def _fail(err: Exception) -> None:
+def _fail(err: Exception) -> NoReturn:
     """Config errors list every diagnostic; run errors are one clear sentence."""
     if isinstance(err, ConfigError):
         for diagnostic in err.diagnostics:
@@ -144,6 +145,19 @@ def _print_stats(run: Run, enabled: bool) -> None:
         click.echo(f"  {operation:<48} {count:>7}", err=True)
 
 
+def _read_account(opened: AbstractContextManager[Run], stats: bool,
+                  read: Callable[[Run], T]) -> tuple[Run, T]:
+    """Open the account, do one read under the spinner, print --stats; errors exit 1."""
+    try:
+        with opened as run:
+            with _reading(run):
+                value = read(run)
+            _print_stats(run, stats)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    return run, value
+
+
 @main.command()
 @_target_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -158,13 +172,8 @@ def _print_stats(run: Run, enabled: bool) -> None:
 def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
          only: tuple[str, ...], changed_since: str | None, stats: bool, **kw: Any) -> None:
     """Read the account, diff it against CONFIG and print the plan."""
-    try:
-        with open_run(config, _options(kw)) as run:
-            with _reading(run):
-                result = run.plan(only=only, changed_since=changed_since, config_path=config)
-            _print_stats(run, stats)
-    except (ConfigError, RunError) as err:
-        _fail(err)
+    _, result = _read_account(open_run(config, _options(kw)), stats, lambda run: run.plan(
+        only=only, changed_since=changed_since, config_path=config))
     if out is not None:
         out.write_text(dump_plan(result.plan), encoding="utf-8")
     click.echo(render_plan(result.plan, fmt), nl=False)
@@ -268,13 +277,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
               help="Also write the report to this file.")
 def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: Any) -> None:
     """Detect drift for a schedule: exit 0 none, 2 drift, 1 error."""
-    try:
-        with open_run(config, _options(kw)) as run:
-            with _reading(run):
-                result = run.plan()
-            _print_stats(run, stats)
-    except (ConfigError, RunError) as err:
-        _fail(err)
+    _, result = _read_account(open_run(config, _options(kw)), stats, Run.plan)
     text = render_drift(result.plan, fmt)
     if report_file is not None:
         report_file.write_text(text, encoding="utf-8")
@@ -300,13 +303,7 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
     from reconciler.render.status import render_status_json, render_status_text, status_table
     from reconciler.status import status_rows
 
-    try:
-        with open_run(config, _options(kw)) as run:
-            with _reading(run):
-                live = run.read_all()
-            _print_stats(run, stats)
-    except (ConfigError, RunError) as err:
-        _fail(err)
+    run, live = _read_account(open_run(config, _options(kw)), stats, Run.read_all)
     rows = status_rows(run.desired, live)
     if fmt == "json":
         click.echo(render_status_json(rows, account=run.account, region=run.region), nl=False)
@@ -340,11 +337,8 @@ def import_(config: Path | None, out_dir: Path, select: str | None, force: bool,
         pattern = re.compile(select) if select is not None else None
     except re.error as err:
         _fail(RunError(f"--select is not a valid regular expression: {err}"))
+    run, live = _read_account(open_account(_options(kw), config), stats, Run.read_all)
     try:
-        with open_account(_options(kw), config) as run:
-            with _reading(run):
-                live = run.read_all()
-            _print_stats(run, stats)
         imported = import_tenants(live.tenants, run.desired.settings, pattern,
                                   schema_ref(out_dir))
         write_imported(imported, out_dir, force=force)
