@@ -16,6 +16,7 @@ import pytest
 from reconciler.errors import LockHeldError
 from reconciler.local_lock import lock_path, state_file_lock
 from tests.integration.engine.conftest import run_cli, write_config
+from tests.integration.engine.test_local_serve import _wait_ready
 
 
 def _record(state: Path) -> dict[str, object]:
@@ -133,3 +134,23 @@ def test_a_command_waits_for_the_lock_with_lock_timeout(tmp_path: Path) -> None:
     holder.join()
     assert result.exit_code == 0, result.output
     assert "Apply complete" in result.stdout
+
+
+def test_local_serve_holds_its_state_file_lock_while_serving(tmp_path: Path) -> None:
+    state = tmp_path / "served.json"
+    config = write_config(tmp_path, {"A": {}})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", "local", "serve", "--port", "0",
+         "--state", str(state)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_ready(server)
+        result = run_cli("plan", config, "--target", "local", "--local-state", state)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        if server.stderr is not None:
+            server.stderr.close()
+    assert result.exit_code == 1
+    assert f"pid {server.pid}" in result.stderr and "local serve" in result.stderr
+    with state_file_lock(state, timeout=0):
+        pass
