@@ -213,8 +213,9 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
     except (ConfigError, RunError) as err:
         _fail(err)
     click.echo(render_apply(report, "text"), nl=False)
-    if run.lock_lost():
-        click.echo(f"warning: {run.lock_lost()}", err=True)
+    lost = run.lock_lost()
+    if lost:
+        click.echo(f"warning: {lost}", err=True)
     if not report.ok:
         sys.exit(EXIT_ERROR)
 

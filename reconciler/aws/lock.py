@@ -86,6 +86,7 @@ class DynamoLease:
         self.clock = clock
         self.lock_id = str(uuid.uuid4())
         self.lost: str | None = None  # set when a renewal finds the lease taken over
+        self._released = False
 
     def try_acquire(self) -> Holder | None:
         """Take the lease if free or expired; else return who holds it."""
@@ -132,6 +133,8 @@ class DynamoLease:
                            ":expires": {"N": _number(self.clock() + self.lease_seconds)}},
                        ReturnValuesOnConditionCheckFailure="ALL_OLD")
         except _Refused as refused:
+            if self._released:
+                return False
             taken = (f"now {Holder.from_item(refused.item).describe()}" if refused.item
                      else "the lock item was deleted (force-unlock?)")
             self.lost = (f"the apply lock {self.lock_id} in DynamoDB table {self.table} was lost "
@@ -141,6 +144,7 @@ class DynamoLease:
 
     def release(self) -> None:
         """Delete the item if it is still ours; a lease taken over after expiry is left alone."""
+        self._released = True
         with suppress(_Refused):
             self._call("release", self.client.delete_item, TableName=self.table,
                        Key={KEY: {"S": self.key}}, ConditionExpression="Holder = :me",
@@ -181,7 +185,7 @@ def held_lease(client: Any, table: str, *, account: str, region: str, command: s
         yield lease
     finally:
         stop.set()
-        renewer.join(timeout=lease_seconds)
+        renewer.join(timeout=5)  # a renewal racing the release only finds the item gone
         lease.release()
 
 

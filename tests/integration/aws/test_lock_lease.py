@@ -140,6 +140,21 @@ def test_the_held_lease_is_renewed_while_the_body_runs(table: Any, dynamodb: Any
         renewed = float(_item(table)["Expires"]["N"])  # type: ignore[index]
         assert lease.lost is None
     assert renewed > first
+    assert lease.lost is None
+
+
+def test_the_renewal_thread_reports_a_lease_taken_over_while_the_body_runs(
+        table: Any, dynamodb: Any) -> None:
+    with held_lease(dynamodb, TABLE, account=ACCOUNT, region=REGION, command="apply",
+                    timeout=0, lease_seconds=0.9) as lease:
+        other = _lease(dynamodb, command="ses-reconciler apply other.yaml",
+                       clock=lambda: time.time() + 5)
+        other.acquire(timeout=0)
+        deadline = time.monotonic() + 5
+        while lease.lost is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert lease.lost is not None and other.lock_id in lease.lost
+    assert _item(table)["Holder"] == {"S": other.lock_id}  # type: ignore[index]
 
 
 def test_the_held_lease_is_released_on_exit(table: Any, dynamodb: Any) -> None:
