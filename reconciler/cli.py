@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from reconciler import __version__
-from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_run
+from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_apply_run, open_run
 from reconciler.errors import ConfigError, RunError
 from reconciler.planning import dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
@@ -123,6 +123,10 @@ def _account_options(func: Callable[..., None]) -> Callable[..., None]:
                      help="Requests per second per operation family (0: no client-side limit; "
                           "throttling still backs off). Default: about 1 against AWS."),
         click.option("--stats", is_flag=True, help="Print API calls per operation on stderr."),
+        click.option("--lock-timeout", type=click.FloatRange(min=0), default=0.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Wait this long for a held lock: the --target local state file "
+                          "(every command), or settings.lock (apply) before failing."),
     ]
     for decorate in reversed(decorators):
         func = decorate(func)
@@ -133,7 +137,7 @@ def _options(kw: dict[str, Any]) -> TargetOptions:
     return TargetOptions(target=kw.pop("target"), local_state=kw.pop("local_state"),
                          endpoint_url=kw.pop("endpoint_url"), region=kw.pop("region"),
                          profile=kw.pop("profile"), parallelism=kw.pop("parallelism"),
-                         max_rate=kw.pop("max_rate"))
+                         max_rate=kw.pop("max_rate"), lock_timeout=kw.pop("lock_timeout"))
 
 
 def _print_stats(run: Run, enabled: bool) -> None:
@@ -193,7 +197,7 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
           force: bool, stats: bool, **kw: Any) -> None:
     """Make the account match CONFIG, in dependency order."""
     try:
-        with open_run(config, _options(kw)) as run:
+        with open_apply_run(config, _options(kw)) as run:
             with _reading(run):
                 result = (run.saved_plan(plan_file.read_text(encoding="utf-8")) if plan_file
                           else run.plan())
@@ -209,6 +213,9 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
     except (ConfigError, RunError) as err:
         _fail(err)
     click.echo(render_apply(report, "text"), nl=False)
+    lost = run.lock_lost()
+    if lost:
+        click.echo(f"warning: {lost}", err=True)
     if not report.ok:
         sys.exit(EXIT_ERROR)
 
@@ -345,6 +352,25 @@ def import_(config: Path | None, out_dir: Path, select: str | None, force: bool,
     except (ConfigError, RunError) as err:
         _fail(err)
     click.echo(import_summary(imported, str(out_dir), run.desired.settings), nl=False)
+
+
+@main.command("force-unlock")
+@click.argument("lock_id")
+@_target_options
+def force_unlock(lock_id: str, config: Path, stats: bool, **kw: Any) -> None:
+    """Release the apply lock LOCK_ID (settings.lock) left by a dead apply.
+
+    Only the lease whose holder is LOCK_ID is deleted: make sure that apply is no longer
+    running, or two applies may overlap.
+    """
+    from reconciler.engine import force_unlock as release
+
+    try:
+        run = release(config, _options(kw), lock_id)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    _print_stats(run, stats)
+    click.echo(f"released apply lock {lock_id} of account {run.account} in {run.region}")
 
 
 # --- iam -------------------------------------------------------------------------------------

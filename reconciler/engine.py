@@ -1,4 +1,4 @@
-"""The few steps a command runs: load -> read -> plan -> (apply).
+"""The few steps a command runs: load -> (lock) -> read -> plan -> (apply).
 
 `cli.py` calls only this module. A `Run` holds one opened account (real AWS through a
 `ClientFactory`, or the embedded emulator for `--target local`) for the life of a command, so
@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Literal
 
 from reconciler.apply import Executor
+from reconciler.aws import lock as aws_lock
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
 from reconciler.aws.readers import read_live
 from reconciler.config.load import load_desired
-from reconciler.errors import AccountMismatchError, PlanError
+from reconciler.errors import AccountMismatchError, LockError, PlanError
 from reconciler.local_account import open_local_account
+from reconciler.local_lock import command_line, state_file_lock
 from reconciler.plan_scope import scope_changed_since
 from reconciler.planning import (
     Plan,
@@ -51,6 +53,7 @@ class TargetOptions:
     profile: str | None = None
     parallelism: int = 8
     max_rate: float | None = None  # requests/s per operation family; 0 = no client-side limit
+    lock_timeout: float = 0.0  # seconds to wait for the state-file lock or the apply lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,8 @@ class Run:
     region: str
     parallelism: int = 8
     _live: Live | None = field(default=None, repr=False)
+    local: bool = False  # the embedded emulator, already locked for the whole command
+    lease: aws_lock.DynamoLease | None = None
 
     def plan(self, *, only: tuple[str, ...] = (), changed_since: str | None = None,
              config_path: Path | None = None) -> PlanResult:
@@ -136,6 +141,10 @@ class Run:
     def calls(self) -> dict[str, int]:
         return dict(self.factory.call_counts())
 
+    def lock_lost(self) -> str | None:
+        """Why the apply lease stopped being ours during the run, if it did."""
+        return self.lease.lost if self.lease is not None else None
+
 
 def _managed(live: Live, desired: Desired) -> int:
     """Owned tenants in what was read: the base of the safety percentages."""
@@ -162,6 +171,42 @@ def open_run(config: Path, options: TargetOptions) -> Iterator[Run]:
 
 
 @contextmanager
+def open_apply_run(config: Path, options: TargetOptions) -> Iterator[Run]:
+    """`open_run` holding the apply lock (`settings.lock`) from before the plan's read to the
+    end of the apply, so the plan is computed and applied with no other apply in between."""
+    with open_run(config, options) as run, _apply_lock(run, options.lock_timeout):
+        yield run
+
+
+@contextmanager
+def _apply_lock(run: Run, timeout: float) -> Iterator[None]:
+    table = run.desired.settings.lock_table
+    if table is None or run.local:
+        yield
+        return
+    with aws_lock.held_lease(run.factory.client("dynamodb"), table, account=run.account,
+                             region=run.region, command=command_line(),
+                             timeout=timeout) as lease:
+        run.lease = lease
+        yield
+
+
+def force_unlock(config: Path, options: TargetOptions, lock_id: str) -> Run:
+    """Delete the apply lease of the config's account and Region if `lock_id` holds it."""
+    with open_run(config, options) as run:
+        table = run.desired.settings.lock_table
+        if run.local:
+            raise LockError("--target local locks its state file, and that lock is released "
+                            "when its holder exits; there is nothing to force-unlock")
+        if table is None:
+            raise LockError("the config sets no settings.lock.dynamodb_table, so applies take "
+                            "no lock and there is nothing to force-unlock")
+        aws_lock.force_unlock(run.factory.client("dynamodb"), table, account=run.account,
+                              region=run.region, lock_id=lock_id)
+        return run
+
+
+@contextmanager
 def open_account(options: TargetOptions, config: Path | None = None) -> Iterator[Run]:
     """`open_run` for commands whose config is optional (import): without one, the defaults
     (no tenants, no account guard, target aws unless `--target`) and the options decide."""
@@ -175,8 +220,11 @@ def _open(desired: Desired, options: TargetOptions) -> Iterator[Run]:
     target = options.target or desired.settings.target
     region = options.region or desired.settings.region
     if target == "local":
-        with open_local_account(desired, options.local_state, region) as factory:
-            yield _checked_run(desired, factory, region, options.parallelism)
+        with state_file_lock(options.local_state, timeout=options.lock_timeout), \
+                open_local_account(desired, options.local_state, region) as factory:
+            run = _checked_run(desired, factory, region, options.parallelism)
+            run.local = True
+            yield run
         return
     factory = ClientFactory(profile=options.profile, region=region,
                             endpoint_url=options.endpoint_url,

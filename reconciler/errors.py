@@ -40,3 +40,15 @@ class SafetyError(RunError):
 
 class StalePlanError(RunError):
     """A saved plan no longer matches the account or the config it was computed from."""
+
+
+class LockError(RunError):
+    """The apply lock could not be taken, kept or released as asked."""
+
+
+class LockHeldError(LockError):
+    """Another command holds the lock (the local state file, or the DynamoDB lease)."""
+
+
+class LockTableMissingError(LockError):
+    """`settings.lock.dynamodb_table` names a table that does not exist in the account."""

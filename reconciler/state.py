@@ -125,6 +125,7 @@ class Settings:
     max_delete_percent: float = 10.0
     max_change_percent: float = 50.0
     max_tenants: int = 10_000
+    lock_table: str | None = None  # DynamoDB table of the apply lease (target aws)
 
 
 @dataclass(frozen=True, slots=True)

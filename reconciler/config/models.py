@@ -87,6 +87,13 @@ class Safety(_Model):
     max_change_percent: float = Field(50.0, ge=0, le=100)
 
 
+class Lock(_Model):
+    """Where `apply` takes its lease against AWS, so two applies never overlap."""
+
+    dynamodb_table: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$", description=(
+        "DynamoDB table keyed LockID (string) holding one lease per account and region"))]
+
+
 class Settings(_Model):
     """Account-wide settings: where to reconcile and how carefully."""
 
@@ -98,6 +105,8 @@ class Settings(_Model):
     prune: bool = Field(False, description="delete owned tenants absent from the config")
     safety: Safety = Safety()
     max_tenants: int = Field(10_000, ge=1, description="the account's tenant quota")
+    lock: Lock | None = Field(None, description="apply lock against AWS (--target local always "
+                              "locks its state file)")
 
 
 class Resources(_Model):

@@ -105,7 +105,8 @@ def resolve_settings(config: ConfigFile) -> Settings:
         region=s.region, account_id=s.account_id, target=s.target,
         ownership_tag_key=s.ownership.tag_key, ownership_tag_value=s.ownership.tag_value,
         prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
-        max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants)
+        max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
+        lock_table=s.lock.dynamodb_table if s.lock is not None else None)
 
 
 def _tenant_doc(t: Tenant) -> dict[str, Any]:

@@ -176,7 +176,22 @@ class EmulatorServer:
 
 def serve(host: str, port: int, state_file: str | os.PathLike[str] | None,
           on_ready: Callable[[EmulatorServer], None]) -> None:
-    """Run until SIGINT or SIGTERM, then save (if dirty) and return."""
+    """Run until SIGINT or SIGTERM, then save (if dirty) and return.
+
+    The state file stays locked while serving, as a `--target local` command locks it: a
+    command on the same file would load a stale account and overwrite the server's saves.
+    """
+    if state_file is None:
+        _serve(host, port, None, on_ready)
+        return
+    from reconciler.local_lock import state_file_lock
+
+    with state_file_lock(Path(state_file)):
+        _serve(host, port, state_file, on_ready)
+
+
+def _serve(host: str, port: int, state_file: str | os.PathLike[str] | None,
+           on_ready: Callable[[EmulatorServer], None]) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())

@@ -61,6 +61,11 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
     ("sesv2", "UpdateReputationEntityCustomerManagedStatus"): _write(
         "ses:UpdateReputationEntityCustomerManagedStatus"),
     ("sesv2", "PutTenantSuppressionAttributes"): _write("ses:PutTenantSuppressionAttributes"),
+    # the apply lease (settings.lock): taken, renewed and released by apply and force-unlock;
+    # a refused write returns the holder's item, so no GetItem is needed
+    ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),
+    ("dynamodb", "UpdateItem"): _write("dynamodb:UpdateItem"),
+    ("dynamodb", "DeleteItem"): _write("dynamodb:DeleteItem"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Every SES v2 / STS operation the gateway can call must have a row: a method of the boto3
 client, named in snake case (`client.get_tenant(`, or passed on as `client.list_tenants`),
-is an operation the tool's credentials must allow.
+is an operation the tool's credentials must allow. DynamoDB is scanned only in the lock module,
+its one user: its `tag_resource` would otherwise match SES's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from botocore import xform_name
 from reconciler.iam.permissions import OPERATIONS, actions, self_policy
 
 GATEWAY = Path(__file__).resolve().parents[3] / "reconciler" / "aws"
+SERVICE_FILES = {"dynamodb": ("lock.py",)}
 _ATTRIBUTE = re.compile(r"\.([a-z][a-z0-9_]*)\b")
 
 
@@ -24,16 +26,21 @@ def _operations_by_method(service: str) -> dict[str, str]:
     return {xform_name(op): op for op in model.operation_names}
 
 
-def referenced_operations(source: str) -> set[tuple[str, str]]:
+def referenced_operations(source: str,
+                          services: tuple[str, ...] = ("sesv2", "sts")) -> set[tuple[str, str]]:
     """(service, operation) for every client method named in `source`."""
     names = set(_ATTRIBUTE.findall(source))
-    return {(service, op) for service in ("sesv2", "sts")
+    return {(service, op) for service in services
             for method, op in _operations_by_method(service).items() if method in names}
 
 
 def _gateway_operations() -> set[tuple[str, str]]:
     source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(GATEWAY.glob("*.py")))
-    return referenced_operations(source)
+    found = referenced_operations(source)
+    for service, files in SERVICE_FILES.items():
+        text = "\n".join((GATEWAY / name).read_text(encoding="utf-8") for name in files)
+        found |= referenced_operations(text, (service,))
+    return found
 
 
 def test_the_scan_finds_calls_and_passed_on_methods() -> None:
@@ -55,6 +62,11 @@ def test_every_ses_v2_action_uses_the_ses_prefix_and_the_operation_name() -> Non
     for (service, operation), permission in OPERATIONS.items():
         if service == "sesv2":
             assert permission.actions == (f"ses:{operation}",)
+
+
+def test_the_lock_module_s_dynamodb_calls_are_found() -> None:
+    assert {("dynamodb", "PutItem"), ("dynamodb", "UpdateItem"),
+            ("dynamodb", "DeleteItem")} <= _gateway_operations()
 
 
 def test_get_caller_identity_needs_no_permission() -> None:
