@@ -300,13 +300,22 @@ class TenancyStore:
 
     def associations_of_resource(self, arn: str) -> list[Association]:
         """The resource's associations, oldest first (ListResourceTenants' order)."""
-        return self.resource_page(arn, 0, None)
+        with self.lock:
+            return [row.association for row in self._rows_of_resource.get(arn, [])]
 
-    def resource_page(self, arn: str, offset: int, size: int | None) -> list[Association]:
+    def resource_page(
+        self, arn: str, after: int | None, size: int
+    ) -> tuple[list[tuple[int, Association]], bool]:
+        """The resource's associations created after sequence number `after`, oldest first.
+
+        Keyed by the creation sequence, not a position: removing rows already returned leaves
+        the rest of a walk where it was. Each item carries its sequence number for the token.
+        """
         with self.lock:
             rows = self._rows_of_resource.get(arn, [])
-            end = None if size is None else offset + size
-            return [row.association for row in rows[offset:end]]
+            start = 0 if after is None else bisect_right(rows, after, key=_SEQ)
+            page = [(row.seq, row.association) for row in rows[start:start + size]]
+            return page, start + size < len(rows)
 
     def resource_tenant_count(self, arn: str) -> int:
         return len(self._rows_of_resource.get(arn, ()))
