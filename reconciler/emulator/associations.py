@@ -39,7 +39,7 @@ class AssociationOperations:
         return f"arn:{self.partition}:ses:{self.region}:{self.account_id}:{resource_type}/{name}"
 
     def template_exists(self, name: str) -> bool:
-        return name in self.store.templates or name in self.ses.templates
+        return name in self.ses.templates
 
     def require_resource(self, resource: ResourceArn) -> None:
         name = resource.name

@@ -52,7 +52,10 @@ def tenancy_store(account_id: str, region: str) -> TenancyStore:
 
 
 def replace_tenancy_store(account_id: str, region: str, store: TenancyStore) -> None:
-    tenancy_backend(account_id, region).store = store
+    backend = tenancy_backend(account_id, region)
+    backend.store = store
+    backend.adopt_templates(store.pending_templates)
+    store.pending_templates = []
 
 
 def emulator_options(account_id: str, region: str) -> EmulatorOptions:

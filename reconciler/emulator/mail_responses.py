@@ -13,7 +13,7 @@ from reconciler.emulator.backend import tenancy_backend
 from reconciler.emulator.messages import bad_request, not_found
 from reconciler.emulator.responses import TenantResponses, json_response, page_response
 from reconciler.emulator.sending import template_name
-from reconciler.emulator.tenancy import EmailTemplate
+from reconciler.emulator.templates import TAGS, EmailTemplate
 
 PLACEHOLDER = re.compile(r"{{\s*([\w.-]+)\s*}}")
 
@@ -116,7 +116,7 @@ class MailResponses(TenantResponses):
         self, source: str | None, destination: dict[str, list[str]], template: dict[str, Any]
     ) -> str:
         name = template_name(template)
-        stored: EmailTemplate | None = self.tenancy.store.templates.get(name or "")
+        stored: EmailTemplate | None = self.tenancy.stored_template(name or "")
         if stored is None:
             raise not_found(f"Template {name} does not exist.")
         data = template.get("TemplateData")
@@ -153,3 +153,13 @@ class V1GuardResponses:
     def delete_template(self) -> Any:
         self._refuse_if_associated("template", self._get_param("TemplateName"))
         return self._moto_delete_template()  # type: ignore[attr-defined]
+
+    def update_template(self) -> Any:
+        """moto's v1 update rewrites the record; keep the tags a v2 create gave it."""
+        backend = tenancy_backend(self.current_account, self.region)
+        name = (self._get_param("Template") or {}).get("TemplateName")
+        tags = (backend.ses.templates.get(name) or {}).get(TAGS)
+        result = self._moto_update_template()  # type: ignore[attr-defined]
+        if tags and name in backend.ses.templates:
+            backend.ses.templates[name][TAGS] = tags
+        return result

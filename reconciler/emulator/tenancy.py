@@ -83,20 +83,6 @@ class ReputationRecord:
         return "LOW" if impacts else None
 
 
-@dataclass
-class EmailTemplate:
-    name: str
-    subject: str | None
-    text: str | None
-    html: str | None
-    created: float
-    tags: list[dict[str, str]] = field(default_factory=list)
-
-    def content(self) -> dict[str, str]:
-        pairs = {"Subject": self.subject, "Text": self.text, "Html": self.html}
-        return {k: v for k, v in pairs.items() if v is not None}
-
-
 class _Row(NamedTuple):
     """An association and its creation sequence number, which orders a resource's tenants."""
 
@@ -154,7 +140,8 @@ class TenancyStore:
 
     def __init__(self, options: EmulatorOptions | None = None) -> None:
         self.options = options or EmulatorOptions()
-        self.templates: dict[str, EmailTemplate] = {}
+        # v2 templates an older state file kept here; the backend moves them to moto's store.
+        self.pending_templates: list[dict[str, Any]] = []
         self.lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self._reputation: dict[str, ReputationRecord] = {}
@@ -329,7 +316,6 @@ class TenancyStore:
                 "tenants": [asdict(t) for t in self._tenants.values()],
                 "associations": [asdict(row.association) for row in self._rows.values()],
                 "reputation": [asdict(r) for r in self._reputation.values()],
-                "templates": [asdict(t) for t in self.templates.values()],
             }
 
     @classmethod
@@ -344,9 +330,7 @@ class TenancyStore:
         for item in data.get("reputation", []):
             record = _record_from_dict(item)
             store._reputation[record.reference] = record
-        for item in data.get("templates", []):
-            template = EmailTemplate(**item)
-            store.templates[template.name] = template
+        store.pending_templates = list(data.get("templates", []))
         store._reindex()
         return store
 
