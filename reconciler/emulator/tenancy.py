@@ -83,6 +83,21 @@ class ReputationRecord:
         return "LOW" if impacts else None
 
 
+@dataclass
+class SuppressedEntry:
+    """One address on a suppression list; `updated` orders a list and keys its page tokens."""
+
+    email: str
+    reason: str
+    updated: float
+
+    def key(self) -> list[Any]:
+        return [self.updated, self.email]
+
+
+ACCOUNT_LIST = ""  # the account's own suppression list, beside the per-tenant ones (by id)
+
+
 class _Row(NamedTuple):
     """An association and its creation sequence number, which orders a resource's tenants."""
 
@@ -146,6 +161,7 @@ class TenancyStore:
         self._tenants: dict[str, Tenant] = {}
         self._reputation: dict[str, ReputationRecord] = {}
         self._rows: dict[tuple[str, str], _Row] = {}  # keyed (tenant id, ARN), creation order
+        self._suppressed: dict[str, dict[str, SuppressedEntry]] = {}  # list -> address -> entry
         self._reindex()
 
     def _reindex(self) -> None:
@@ -205,6 +221,7 @@ class TenancyStore:
                 self.remove_association(tenant.tenant_id, arn)
             if self._reputation.pop(tenant.arn, None) is not None:
                 _discard(self._references, tenant.arn)
+            self._suppressed.pop(tenant.tenant_id, None)
 
     def put_reputation(self, record: ReputationRecord) -> None:
         with self.lock:
@@ -307,6 +324,34 @@ class TenancyStore:
     def resource_tenant_count(self, arn: str) -> int:
         return len(self._rows_of_resource.get(arn, ()))
 
+    # --- suppression lists (ACCOUNT_LIST or a tenant id) ------------------------------------
+
+    def suppressed(self, list_id: str, email: str) -> SuppressedEntry | None:
+        return self._suppressed.get(list_id, {}).get(email)
+
+    def put_suppressed(self, list_id: str, entry: SuppressedEntry) -> None:
+        with self.lock:
+            self._suppressed.setdefault(list_id, {})[entry.email] = entry
+
+    def remove_suppressed(self, list_id: str, email: str) -> bool:
+        with self.lock:
+            entries = self._suppressed.get(list_id, {})
+            if entries.pop(email, None) is None:
+                return False
+            if not entries:
+                del self._suppressed[list_id]
+            return True
+
+    def suppressed_page(
+        self, list_id: str, after: list[Any] | None, size: int,
+        keep: Callable[[SuppressedEntry], bool],
+    ) -> tuple[list[SuppressedEntry], bool]:
+        """Entries oldest update first (then by address) after the key `after`; lists are short."""
+        with self.lock:
+            entries = sorted(self._suppressed.get(list_id, {}).values(), key=SuppressedEntry.key)
+        wanted = [e for e in entries if keep(e) and (after is None or e.key() > after)]
+        return wanted[:size], len(wanted) > size
+
     # --- persistence -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -316,6 +361,10 @@ class TenancyStore:
                 "tenants": [asdict(t) for t in self._tenants.values()],
                 "associations": [asdict(row.association) for row in self._rows.values()],
                 "reputation": [asdict(r) for r in self._reputation.values()],
+                "suppressed": {
+                    list_id: [asdict(e) for e in entries.values()]
+                    for list_id, entries in self._suppressed.items()
+                },
             }
 
     @classmethod
@@ -330,6 +379,8 @@ class TenancyStore:
         for item in data.get("reputation", []):
             record = _record_from_dict(item)
             store._reputation[record.reference] = record
+        for list_id, items in data.get("suppressed", {}).items():
+            store._suppressed[list_id] = {i["email"]: SuppressedEntry(**i) for i in items}
         store.pending_templates = list(data.get("templates", []))
         store._reindex()
         return store

@@ -31,6 +31,13 @@ def test_state_file_round_trip_reads_back_identical(tmp_path: Path) -> None:
     assert before["CustomerA"]["reputation"]["ReputationEntity"]["ReputationManagementPolicy"] \
         .endswith("/strict")
     assert len(before["CustomerA"]["resources"]) == 2
+    assert [d["EmailAddress"] for d in
+            before["CustomerA"]["suppressed"]["SuppressedDestinationSummaries"]] \
+        == ["gone@customer-a.test"]
+    assert [d["EmailAddress"] for d in
+            before["account_suppressed"]["SuppressedDestinationSummaries"]] \
+        == ["gone@everyone.test"]
+    assert [t["TemplateName"] for t in before["templates"]] == ["legacy", "welcome"]
 
 
 def test_save_writes_human_readable_json_naming_the_tenants(
