@@ -18,6 +18,7 @@ from typing import Any
 from moto.ses.models import SESBackend
 
 from reconciler.emulator.messages import (
+    SesApiError,
     bad_request,
     enum_clause,
     invalid_next_token,
@@ -39,7 +40,7 @@ class SuppressionList:
     list_id: str
     tenant: Tenant | None
 
-    def missing(self, email: str) -> Exception:
+    def missing(self, email: str) -> SesApiError:
         where = "tenant suppression list" if self.tenant else "suppression list"
         return not_found(f"Email address {email} does not exist on your {where}.")
 
