@@ -39,7 +39,7 @@ class AssociationOperations:
         return f"arn:{self.partition}:ses:{self.region}:{self.account_id}:{resource_type}/{name}"
 
     def template_exists(self, name: str) -> bool:
-        return name in self.store.templates or name in self.ses.templates
+        return name in self.ses.templates
 
     def require_resource(self, resource: ResourceArn) -> None:
         name = resource.name
@@ -110,12 +110,11 @@ class AssociationOperations:
         resource = parse_resource_arn(arn, self.region, self.account_id)
         self.require_resource(resource)
         scope = {"op": "ListResourceTenants", "region": self.region, "resource": resource.arn}
-        offset = decode_token(token, scope) or 0
-        if not isinstance(offset, int):
+        after = decode_token(token, scope)
+        if after is not None and (not isinstance(after, int) or isinstance(after, bool)):
             raise bad_request("Invalid Next Token")
-        with self.store.lock:  # the page and the count must describe the same moment
-            associations = self.store.resource_page(resource.arn, offset, size)
-            more = self.store.resource_tenant_count(resource.arn) > offset + size
+        with self.store.lock:  # the page and its tenants' names must describe the same moment
+            page, more = self.store.resource_page(resource.arn, after, size)
             rows = [
                 {
                     "TenantName": self._tenant_of(a).name,
@@ -123,9 +122,9 @@ class AssociationOperations:
                     "ResourceArn": a.resource_arn,
                     "AssociatedTimestamp": a.associated,
                 }
-                for a in associations
+                for _, a in page
             ]
-        return rows, encode_token(scope, offset + size) if more else None
+        return rows, encode_token(scope, page[-1][0]) if more else None
 
     def _tenant_of(self, association: Association) -> Tenant:
         tenant = self.store.tenant_by_id(association.tenant_id)

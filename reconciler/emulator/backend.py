@@ -14,6 +14,7 @@ from reconciler.emulator.associations import AssociationOperations
 from reconciler.emulator.options import EmulatorOptions
 from reconciler.emulator.reputation import ReputationOperations
 from reconciler.emulator.sending import SendingOperations
+from reconciler.emulator.suppression import SuppressionOperations
 from reconciler.emulator.templates import TemplateOperations
 from reconciler.emulator.tenancy import TenancyStore
 from reconciler.emulator.tenants import TenantOperations
@@ -27,6 +28,7 @@ class TenancyBackend(
     ReputationOperations,
     TemplateOperations,
     SendingOperations,
+    SuppressionOperations,
 ):
     """One method per tenant operation; moto's SES backend still owns identities and sets."""
 
@@ -52,7 +54,10 @@ def tenancy_store(account_id: str, region: str) -> TenancyStore:
 
 
 def replace_tenancy_store(account_id: str, region: str, store: TenancyStore) -> None:
-    tenancy_backend(account_id, region).store = store
+    backend = tenancy_backend(account_id, region)
+    backend.store = store
+    backend.adopt_templates(store.pending_templates)
+    store.pending_templates = []
 
 
 def emulator_options(account_id: str, region: str) -> EmulatorOptions:

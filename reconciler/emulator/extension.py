@@ -18,6 +18,7 @@ from moto.sesv2.responses import SESV2Response
 
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
 from reconciler.emulator.responses import TenantResponses
+from reconciler.emulator.suppression_responses import SuppressionResponses
 
 MARKER = "_ses_tenancy_installed"
 # moto's catch-all `/v2/.*` serves in-process mocks but is a literal path to Flask, so server
@@ -37,6 +38,8 @@ SERVER_PATHS = (
     r"{0}/v2/email/templates$",
     r"{0}/v2/email/templates/(?P<TemplateName>[^/]+)$",
     r"{0}/v2/email/outbound-bulk-emails$",
+    r"{0}/v2/email/suppression/addresses$",
+    r"{0}/v2/email/suppression/addresses/(?P<EmailAddress>[^/]+)$",
 )
 _lock = threading.Lock()
 
@@ -56,7 +59,7 @@ def install() -> None:
     with _lock:
         if getattr(SESV2Response, MARKER, False):
             return
-        _graft(SESV2Response, (TenantResponses, MailResponses))
+        _graft(SESV2Response, (TenantResponses, MailResponses, SuppressionResponses))
         _graft(EmailResponse, (V1GuardResponses,))
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from email.utils import parseaddr
 from typing import Any
 
 from moto.ses.exceptions import InvalidParameterValue
@@ -12,8 +13,13 @@ from moto.ses.exceptions import InvalidParameterValue
 from reconciler.emulator.backend import tenancy_backend
 from reconciler.emulator.messages import bad_request, not_found
 from reconciler.emulator.responses import TenantResponses, json_response, page_response
-from reconciler.emulator.sending import template_name
-from reconciler.emulator.tenancy import EmailTemplate
+from reconciler.emulator.sending import (
+    destination_addresses,
+    mime_recipients,
+    template_name,
+    without,
+)
+from reconciler.emulator.templates import TAGS, EmailTemplate
 
 PLACEHOLDER = re.compile(r"{{\s*([\w.-]+)\s*}}")
 
@@ -73,41 +79,97 @@ class MailResponses(TenantResponses):
             raise bad_request(refusal)
         return self._moto_delete_configuration_set()  # type: ignore[attr-defined]
 
-    def _gate(self, params: dict[str, Any], content: dict[str, Any], raw: str | None) -> None:
-        if params.get("TenantName") is None:
-            return
+    def _checked(
+        self,
+        params: dict[str, Any],
+        content: dict[str, Any],
+        raw: str | None,
+        destinations: list[dict[str, list[str]]],
+    ) -> set[str]:
+        """Tenant, recipients, gate in SES's order; returns the suppressed recipients to drop."""
+        tenant = self.tenancy.sending_tenant(params.get("TenantName"))
+        groups = [destination_addresses(d) for d in destinations]  # one per message sent
+        groups[0] += mime_recipients(raw)
+        for group in groups:
+            self.tenancy.check_recipients(group)
+        recipients = [a for group in groups for a in group]
         identity = self.tenancy.sending_identity(params.get("FromEmailAddress"), raw)
-        self.tenancy.check_tenant_send(
-            params["TenantName"],
-            identity,
-            params.get("ConfigurationSetName"),
-            template_name(content.get("Template")),
+        configuration_set = self.tenancy.effective_configuration_set(
+            identity, params.get("ConfigurationSetName")
         )
+        dropped = self.tenancy.suppressed_addresses(
+            tenant, configuration_set, [parseaddr(a)[1] for a in recipients]
+        )
+        if tenant is not None:
+            self.tenancy.check_tenant_send(
+                tenant,
+                identity,
+                params.get("ConfigurationSetName"),
+                template_name(content.get("Template")),
+            )
+        return dropped
 
     def send_email(self) -> Any:
         params = self._params()
         content = params.get("Content") or {}
-        raw = content.get("Raw", {}).get("Data")
-        self._gate(params, content, base64.b64decode(raw).decode() if raw else None)
-        if "Template" not in content:
-            return self._moto_send_email()  # type: ignore[attr-defined]
-        message_id = self._send_template(
-            params.get("FromEmailAddress"), params.get("Destination") or {}, content["Template"]
-        )
+        destination = params.get("Destination") or {}
+        encoded = content.get("Raw", {}).get("Data")
+        raw = base64.b64decode(encoded).decode() if encoded else None
+        dropped = self._checked(params, content, raw, [destination])
+        source = params.get("FromEmailAddress")
+        if "Template" in content:
+            message_id = self._send_template(
+                source, without(destination, dropped), content["Template"]
+            )
+        elif "Simple" in content:
+            message_id = self._send_simple(source, without(destination, dropped), content)
+        else:
+            return self._send_raw(dropped)
         return json_response({"MessageId": message_id})
+
+    def _send_simple(
+        self, source: str | None, destination: dict[str, list[str]], content: dict[str, Any]
+    ) -> str:
+        simple = content["Simple"]
+        body = simple.get("Body") or {}
+        text = (body.get("Html") or body.get("Text") or {}).get("Data", "")
+        message = self.tenancy.ses.send_email(
+            source=source or "",
+            subject=(simple.get("Subject") or {}).get("Data", ""),
+            body=text,
+            destinations=destination,
+        )
+        return str(message.id)
+
+    def _send_raw(self, dropped: set[str]) -> Any:
+        """moto sends raw mail (it reads recipients from the MIME headers too); the suppressed
+        recipients are then taken off the message it recorded."""
+        result = self._moto_send_email()  # type: ignore[attr-defined]
+        if dropped:
+            ses = self.tenancy.ses
+            message = ses.sent_messages[-1]
+            kept = [d for d in message.destinations if parseaddr(d)[1] not in dropped]
+            ses.sent_message_count -= len(message.destinations) - len(kept)
+            message.destinations = kept
+        return result
 
     def send_bulk_email(self) -> Any:
         params = self._params()
         content = params.get("DefaultContent") or {}
-        self._gate(params, content, None)
+        entries = params.get("BulkEmailEntries") or []
+        dropped = self._checked(
+            params, content, None, [entry.get("Destination") or {} for entry in entries] or [{}]
+        )
         results = []
-        for entry in params.get("BulkEmailEntries") or []:
+        for entry in entries:
             template = dict(content.get("Template") or {})
             replacement = (entry.get("ReplacementEmailContent") or {}).get("ReplacementTemplate")
             if replacement and replacement.get("ReplacementTemplateData"):
                 template["TemplateData"] = replacement["ReplacementTemplateData"]
             message_id = self._send_template(
-                params.get("FromEmailAddress"), entry.get("Destination") or {}, template
+                params.get("FromEmailAddress"),
+                without(entry.get("Destination") or {}, dropped),
+                template,
             )
             results.append({"Status": "SUCCESS", "MessageId": message_id})
         return json_response({"BulkEmailEntryResults": results})
@@ -116,7 +178,7 @@ class MailResponses(TenantResponses):
         self, source: str | None, destination: dict[str, list[str]], template: dict[str, Any]
     ) -> str:
         name = template_name(template)
-        stored: EmailTemplate | None = self.tenancy.store.templates.get(name or "")
+        stored: EmailTemplate | None = self.tenancy.stored_template(name or "")
         if stored is None:
             raise not_found(f"Template {name} does not exist.")
         data = template.get("TemplateData")
@@ -153,3 +215,13 @@ class V1GuardResponses:
     def delete_template(self) -> Any:
         self._refuse_if_associated("template", self._get_param("TemplateName"))
         return self._moto_delete_template()  # type: ignore[attr-defined]
+
+    def update_template(self) -> Any:
+        """moto's v1 update rewrites the record; keep the tags a v2 create gave it."""
+        backend = tenancy_backend(self.current_account, self.region)
+        name = (self._get_param("Template") or {}).get("TemplateName")
+        tags = (backend.ses.templates.get(name) or {}).get(TAGS)
+        result = self._moto_update_template()  # type: ignore[attr-defined]
+        if tags and name in backend.ses.templates:
+            backend.ses.templates[name][TAGS] = tags
+        return result

@@ -58,6 +58,11 @@ def access_denied(message: str) -> SesApiError:
     return SesApiError(403, "AccessDeniedException", message, body_key="Message")
 
 
+def invalid_next_token(message: str) -> SesApiError:
+    """The modeled token error of ListSuppressedDestinations (the tenant lists use BadRequest)."""
+    return SesApiError(400, "InvalidNextTokenException", message)
+
+
 def sending_paused(message: str) -> SesApiError:
     return SesApiError(400, "SendingPausedException", message)
 
@@ -93,6 +98,14 @@ def map_value_clause(field: str) -> str:
 
 def not_null_clause(field: str) -> str:
     return f"Value at '{field}' failed to satisfy constraint: Member must not be null"
+
+
+def enum_clause(field: str, values: list[str], nested: bool = False) -> str:
+    """A single value's enum violation; a list member's (`nested`) wraps it once more."""
+    constraint = f"Member must satisfy enum value set: [{', '.join(values)}]"
+    if nested:
+        constraint = f"Member must satisfy constraint: [{constraint}]"
+    return f"Value at '{field}' failed to satisfy constraint: {constraint}"
 
 
 def delete_guard_message(arn: str) -> str:

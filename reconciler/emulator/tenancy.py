@@ -84,17 +84,18 @@ class ReputationRecord:
 
 
 @dataclass
-class EmailTemplate:
-    name: str
-    subject: str | None
-    text: str | None
-    html: str | None
-    created: float
-    tags: list[dict[str, str]] = field(default_factory=list)
+class SuppressedEntry:
+    """One address on a suppression list; `updated` orders a list and keys its page tokens."""
 
-    def content(self) -> dict[str, str]:
-        pairs = {"Subject": self.subject, "Text": self.text, "Html": self.html}
-        return {k: v for k, v in pairs.items() if v is not None}
+    email: str
+    reason: str
+    updated: float
+
+    def key(self) -> list[Any]:
+        return [self.updated, self.email]
+
+
+ACCOUNT_LIST = ""  # the account's own suppression list, beside the per-tenant ones (by id)
 
 
 class _Row(NamedTuple):
@@ -154,11 +155,13 @@ class TenancyStore:
 
     def __init__(self, options: EmulatorOptions | None = None) -> None:
         self.options = options or EmulatorOptions()
-        self.templates: dict[str, EmailTemplate] = {}
+        # v2 templates an older state file kept here; the backend moves them to moto's store.
+        self.pending_templates: list[dict[str, Any]] = []
         self.lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self._reputation: dict[str, ReputationRecord] = {}
         self._rows: dict[tuple[str, str], _Row] = {}  # keyed (tenant id, ARN), creation order
+        self._suppressed: dict[str, dict[str, SuppressedEntry]] = {}  # list -> address -> entry
         self._reindex()
 
     def _reindex(self) -> None:
@@ -218,6 +221,7 @@ class TenancyStore:
                 self.remove_association(tenant.tenant_id, arn)
             if self._reputation.pop(tenant.arn, None) is not None:
                 _discard(self._references, tenant.arn)
+            self._suppressed.pop(tenant.tenant_id, None)
 
     def put_reputation(self, record: ReputationRecord) -> None:
         with self.lock:
@@ -300,16 +304,53 @@ class TenancyStore:
 
     def associations_of_resource(self, arn: str) -> list[Association]:
         """The resource's associations, oldest first (ListResourceTenants' order)."""
-        return self.resource_page(arn, 0, None)
+        with self.lock:
+            return [row.association for row in self._rows_of_resource.get(arn, [])]
 
-    def resource_page(self, arn: str, offset: int, size: int | None) -> list[Association]:
+    def resource_page(
+        self, arn: str, after: int | None, size: int
+    ) -> tuple[list[tuple[int, Association]], bool]:
+        """The resource's associations created after sequence number `after`, oldest first.
+
+        Keyed by the creation sequence, not a position: removing rows already returned leaves
+        the rest of a walk where it was. Each item carries its sequence number for the token.
+        """
         with self.lock:
             rows = self._rows_of_resource.get(arn, [])
-            end = None if size is None else offset + size
-            return [row.association for row in rows[offset:end]]
+            start = 0 if after is None else bisect_right(rows, after, key=_SEQ)
+            page = [(row.seq, row.association) for row in rows[start:start + size]]
+            return page, start + size < len(rows)
 
     def resource_tenant_count(self, arn: str) -> int:
         return len(self._rows_of_resource.get(arn, ()))
+
+    # --- suppression lists (ACCOUNT_LIST or a tenant id) ------------------------------------
+
+    def suppressed(self, list_id: str, email: str) -> SuppressedEntry | None:
+        return self._suppressed.get(list_id, {}).get(email)
+
+    def put_suppressed(self, list_id: str, entry: SuppressedEntry) -> None:
+        with self.lock:
+            self._suppressed.setdefault(list_id, {})[entry.email] = entry
+
+    def remove_suppressed(self, list_id: str, email: str) -> bool:
+        with self.lock:
+            entries = self._suppressed.get(list_id, {})
+            if entries.pop(email, None) is None:
+                return False
+            if not entries:
+                del self._suppressed[list_id]
+            return True
+
+    def suppressed_page(
+        self, list_id: str, after: list[Any] | None, size: int,
+        keep: Callable[[SuppressedEntry], bool],
+    ) -> tuple[list[SuppressedEntry], bool]:
+        """Entries oldest update first (then by address) after the key `after`; lists are short."""
+        with self.lock:
+            entries = sorted(self._suppressed.get(list_id, {}).values(), key=SuppressedEntry.key)
+        wanted = [e for e in entries if keep(e) and (after is None or e.key() > after)]
+        return wanted[:size], len(wanted) > size
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -320,7 +361,10 @@ class TenancyStore:
                 "tenants": [asdict(t) for t in self._tenants.values()],
                 "associations": [asdict(row.association) for row in self._rows.values()],
                 "reputation": [asdict(r) for r in self._reputation.values()],
-                "templates": [asdict(t) for t in self.templates.values()],
+                "suppressed": {
+                    list_id: [asdict(e) for e in entries.values()]
+                    for list_id, entries in self._suppressed.items()
+                },
             }
 
     @classmethod
@@ -335,9 +379,9 @@ class TenancyStore:
         for item in data.get("reputation", []):
             record = _record_from_dict(item)
             store._reputation[record.reference] = record
-        for item in data.get("templates", []):
-            template = EmailTemplate(**item)
-            store.templates[template.name] = template
+        for list_id, items in data.get("suppressed", {}).items():
+            store._suppressed[list_id] = {i["email"]: SuppressedEntry(**i) for i in items}
+        store.pending_templates = list(data.get("templates", []))
         store._reindex()
         return store
 

@@ -6,12 +6,14 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from reconciler.emulator.messages import (
     INVALID_NEXT_TOKEN,
     TENANT_NAME_EMPTY,
+    SesApiError,
     bad_request,
     map_keys_clause,
     map_value_clause,
@@ -91,16 +93,20 @@ def encode_token(scope: dict[str, Any], position: Any) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_token(token: str | None, scope: dict[str, Any]) -> Any:
+def decode_token(
+    token: str | None,
+    scope: dict[str, Any],
+    invalid: Callable[[str], SesApiError] = bad_request,
+) -> Any:
     """Tokens are bound to the operation and scope they were issued for."""
     if token is None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as err:
-        raise bad_request(INVALID_NEXT_TOKEN) from err
+        raise invalid(INVALID_NEXT_TOKEN) from err
     if not isinstance(data, dict) or data.get("scope") != scope or "after" not in data:
-        raise bad_request(INVALID_NEXT_TOKEN)
+        raise invalid(INVALID_NEXT_TOKEN)
     return data["after"]
 
 

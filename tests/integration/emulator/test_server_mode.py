@@ -65,3 +65,25 @@ def test_templates_and_associations_over_http(server_client: Any) -> None:
     assert server_client.get_email_template(TemplateName="t1")["TemplateContent"] == {
         "Subject": "s"
     }
+
+
+def test_tenant_suppression_list_over_http(server_client: Any) -> None:
+    server_client.create_tenant(TenantName="served")
+    server_client.put_suppressed_destination(
+        EmailAddress="Gone+1@Customer.test", Reason="BOUNCE", TenantName="served"
+    )
+    got = server_client.get_suppressed_destination(
+        EmailAddress="Gone+1@customer.test", TenantName="served"
+    )["SuppressedDestination"]
+    assert (got["EmailAddress"], got["TenantName"]) == ("Gone+1@customer.test", "served")
+    server_client.delete_suppressed_destination(
+        EmailAddress="Gone+1@customer.test", TenantName="served"
+    )
+    with pytest.raises(ClientError) as raised:
+        server_client.delete_suppressed_destination(
+            EmailAddress="Gone+1@customer.test", TenantName="served"
+        )
+    assert_error(
+        raised, "NotFoundException", 404,
+        "Email address Gone+1@customer.test does not exist on your tenant suppression list.",
+    )

@@ -21,6 +21,8 @@ def populate(sesv2: Any, emulator: Emulator) -> dict[str, Any]:
         SuppressionAttributes={"SuppressedReasons": ["COMPLAINT"], "SuppressionScope": "TENANT"},
     )
     sesv2.create_tenant(TenantName="other")
+    sesv2.put_suppressed_destination(EmailAddress="a@x.test", Reason="BOUNCE", TenantName="acme")
+    sesv2.put_suppressed_destination(EmailAddress="b@x.test", Reason="COMPLAINT")
     sesv2.create_tenant_resource_association(
         TenantName="acme", ResourceArn=arn("identity", "example.com")
     )
@@ -50,6 +52,8 @@ def test_dump_is_human_readable(sesv2: Any, emulator: Emulator) -> None:
     assert acme["tenant_id"] == tenant["TenantId"]
     assert acme["tags"] == {"k": "v"}
     assert dumped["options"]["repeat_association"] == "ok"
+    assert [e["email"] for e in dumped["suppressed"][tenant["TenantId"]]] == ["a@x.test"]
+    assert [e["email"] for e in dumped["suppressed"][""]] == ["b@x.test"]
     assert {a["resource_arn"] for a in dumped["associations"]} == {
         arn("identity", "example.com"),
         arn("template", "welcome"),
@@ -63,10 +67,13 @@ def test_restored_store_answers_the_same_through_the_api(sesv2: Any, emulator: E
         "resources": sesv2.list_tenant_resources(TenantName="acme")["TenantResources"],
         "entities": sesv2.list_reputation_entities()["ReputationEntities"],
         "template": sesv2.get_email_template(TemplateName="welcome")["TemplateContent"],
+        "suppressed": sesv2.list_suppressed_destinations(TenantName="acme"),
+        "account_suppressed": sesv2.list_suppressed_destinations(),
     }
     dumped = json.dumps(tenancy_store(DEFAULT_ACCOUNT, DEFAULT_REGION).to_dict())
     replace_tenancy_store(DEFAULT_ACCOUNT, DEFAULT_REGION, TenancyStore())
     assert sesv2.list_tenants()["Tenants"] == []
+    assert sesv2.list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
     replace_tenancy_store(
         DEFAULT_ACCOUNT, DEFAULT_REGION, TenancyStore.from_dict(json.loads(dumped))
     )
@@ -74,6 +81,10 @@ def test_restored_store_answers_the_same_through_the_api(sesv2: Any, emulator: E
     assert sesv2.list_tenant_resources(TenantName="acme")["TenantResources"] == before["resources"]
     assert sesv2.list_reputation_entities()["ReputationEntities"] == before["entities"]
     assert sesv2.get_email_template(TemplateName="welcome")["TemplateContent"] == before["template"]
+    for key, kwargs in (("suppressed", {"TenantName": "acme"}), ("account_suppressed", {})):
+        again = sesv2.list_suppressed_destinations(**kwargs)["SuppressedDestinationSummaries"]
+        assert again == before[key]["SuppressedDestinationSummaries"]
+        assert len(again) == 1
     assert emulator.options.repeat_association == "ok"
     assert before["tenant"]["TenantArn"] == tenant["TenantArn"]
 

@@ -74,7 +74,6 @@ class IndexMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         fresh = TenancyStore()
-        fresh.templates = self.backend.store.templates  # v2 templates live in the store too
         replace_tenancy_store(DEFAULT_ACCOUNT, DEFAULT_REGION, fresh)
         self.tenants: dict[str, str] = {}  # name -> tenant id
         self.pairs: list[tuple[str, str]] = []  # (tenant id, resource ARN), creation order

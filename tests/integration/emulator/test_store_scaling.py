@@ -55,7 +55,6 @@ def name(i: int) -> str:
 def account_of(backend: TenancyBackend, tenants: int) -> None:
     """A fresh store of `tenants` tenants, each associated with the three shared resources."""
     store = TenancyStore()
-    store.templates = backend.store.templates
     replace_tenancy_store(DEFAULT_ACCOUNT, DEFAULT_REGION, store)
     for i in range(tenants):
         backend.create_tenant(name(i), None, None)

@@ -22,6 +22,10 @@ OPERATIONS = [
     "ListResourceTenants",
     "DeleteTenantResourceAssociation",
     "PutTenantSuppressionAttributes",
+    "PutSuppressedDestination",
+    "GetSuppressedDestination",
+    "ListSuppressedDestinations",
+    "DeleteSuppressedDestination",
     "TagResource",
     "ListTagsForResource",
     "UntagResource",
@@ -88,6 +92,10 @@ def exercise_every_operation(sesv2: Any) -> None:
     sesv2.list_tenant_resources(TenantName="acme")
     sesv2.list_resource_tenants(ResourceArn=arn("identity", "example.com"))
     sesv2.put_tenant_suppression_attributes(TenantName="acme")
+    sesv2.put_suppressed_destination(EmailAddress="s@x.test", Reason="BOUNCE", TenantName="acme")
+    sesv2.get_suppressed_destination(EmailAddress="s@x.test", TenantName="acme")
+    sesv2.list_suppressed_destinations(TenantName="acme")
+    sesv2.delete_suppressed_destination(EmailAddress="s@x.test", TenantName="acme")
     sesv2.tag_resource(ResourceArn=tenant_arn, Tags=[{"Key": "a", "Value": "b"}])
     sesv2.list_tags_for_resource(ResourceArn=tenant_arn)
     sesv2.untag_resource(ResourceArn=tenant_arn, TagKeys=["a"])

@@ -31,6 +31,14 @@ def populate(client: ClientFactory) -> None:
         ses.create_tenant_resource_association(TenantName="CustomerA", ResourceArn=arn)
     ses.create_tenant_resource_association(TenantName="CustomerB", ResourceArn=IDENTITY_ARN)
     ses.tag_resource(ResourceArn=tenant["TenantArn"], Tags=[{"Key": "Env", "Value": "prod"}])
+    ses.create_email_template(TemplateName="welcome",
+                              TemplateContent={"Subject": "Hi", "Html": "h"},
+                              Tags=[{"Key": "team", "Value": "growth"}])
+    ses.put_suppressed_destination(EmailAddress="gone@customer-a.test", Reason="BOUNCE",
+                                   TenantName="CustomerA")
+    ses.put_suppressed_destination(EmailAddress="gone@everyone.test", Reason="COMPLAINT")
+    client("ses").create_template(Template={"TemplateName": "legacy", "SubjectPart": "Old",
+                                            "TextPart": "t"})
     ses.update_reputation_entity_policy(
         ReputationEntityType="RESOURCE", ReputationEntityReference=tenant["TenantArn"],
         ReputationEntityPolicy=f"arn:aws:ses:{REGION}:aws:reputation-policy/strict")
@@ -67,10 +75,14 @@ def read_back(client: ClientFactory) -> dict[str, Any]:
             "tenant": ses.get_tenant(TenantName=name)["Tenant"],
             "resources": ses.list_tenant_resources(TenantName=name)["TenantResources"],
             "tags": ses.list_tags_for_resource(ResourceArn=arn)["Tags"],
+            "suppressed": ses.list_suppressed_destinations(TenantName=name),
             "reputation": ses.get_reputation_entity(
                 ReputationEntityType="RESOURCE", ReputationEntityReference=arn),
         }
     state["resource_tenants"] = ses.list_resource_tenants(ResourceArn=IDENTITY_ARN)
+    state["account_suppressed"] = ses.list_suppressed_destinations()
+    state["templates"] = [ses.get_email_template(TemplateName=t["TemplateName"])
+                          for t in ses.list_email_templates()["TemplatesMetadata"]]
     policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/ses-CustomerA-sender"
     state["policy"] = iam.get_policy(PolicyArn=policy_arn)["Policy"]
     state["versions"] = [iam.get_policy_version(PolicyArn=policy_arn, VersionId=v["VersionId"])

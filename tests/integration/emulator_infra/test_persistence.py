@@ -31,6 +31,13 @@ def test_state_file_round_trip_reads_back_identical(tmp_path: Path) -> None:
     assert before["CustomerA"]["reputation"]["ReputationEntity"]["ReputationManagementPolicy"] \
         .endswith("/strict")
     assert len(before["CustomerA"]["resources"]) == 2
+    assert [d["EmailAddress"] for d in
+            before["CustomerA"]["suppressed"]["SuppressedDestinationSummaries"]] \
+        == ["gone@customer-a.test"]
+    assert [d["EmailAddress"] for d in
+            before["account_suppressed"]["SuppressedDestinationSummaries"]] \
+        == ["gone@everyone.test"]
+    assert [t["TemplateName"] for t in before["templates"]] == ["legacy", "welcome"]
 
 
 def test_save_writes_human_readable_json_naming_the_tenants(
@@ -82,3 +89,21 @@ def test_loading_refuses_classes_outside_moto_and_the_emulator(
 
     with pytest.raises(PersistenceError, match="refusing"):
         emulator.load(path)
+
+
+def test_v2_templates_of_an_older_state_file_move_to_the_shared_store(
+        emulator: Emulator, tmp_path: Path) -> None:
+    _client("sesv2").create_tenant(TenantName="Existing")
+    path = emulator.save(tmp_path / "account.json")
+    data = json.loads(path.read_text())
+    data["tenant_stores"]["123456789012"][REGION]["templates"] = [{
+        "name": "welcome", "subject": "Hi", "text": None, "html": "<p>h</p>",
+        "created": 1_700_000_000.0, "tags": [{"Key": "k", "Value": "v"}]}]
+    path.write_text(json.dumps(data))
+
+    emulator.load(path)
+
+    got = _client("sesv2").get_email_template(TemplateName="welcome")
+    assert got["TemplateContent"] == {"Subject": "Hi", "Html": "<p>h</p>"}
+    assert got["Tags"] == [{"Key": "k", "Value": "v"}]
+    assert _client("ses").get_template(TemplateName="welcome")["Template"]["SubjectPart"] == "Hi"
