@@ -138,6 +138,7 @@ class Settings:
     max_delete_percent: float = 10.0
     max_change_percent: float = 50.0
     max_tenants: int = 10_000
+    min_tenants: int = 10  # the safety percentages apply from this many owned tenants
 
 
 @dataclass(frozen=True, slots=True)

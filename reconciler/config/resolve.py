@@ -106,7 +106,8 @@ def resolve_settings(config: ConfigFile) -> Settings:
         region=s.region, account_id=s.account_id, target=s.target,
         ownership_tag_key=s.ownership.tag_key, ownership_tag_value=s.ownership.tag_value,
         prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
-        max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants)
+        max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
+        min_tenants=s.safety.min_tenants)
 
 
 def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:

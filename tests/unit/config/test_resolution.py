@@ -115,10 +115,15 @@ def test_tenant_can_clear_a_tier_suppression_with_null() -> None:
 
 def test_settings_are_flattened_into_the_shared_settings_type() -> None:
     text = ("settings:\n  region: eu-west-1\n  ownership: {tag_key: owner, tag_value: me}\n"
-            "  safety: {max_delete_percent: 5, max_change_percent: 20}\n  max_tenants: 50\n")
+            "  safety: {max_delete_percent: 5, max_change_percent: 20, min_tenants: 3}\n"
+            "  max_tenants: 50\n")
     assert load_desired_texts({"s.yaml": text}).settings == Settings(
         region="eu-west-1", ownership_tag_key="owner", ownership_tag_value="me",
-        max_delete_percent=5, max_change_percent=20, max_tenants=50)
+        max_delete_percent=5, max_change_percent=20, max_tenants=50, min_tenants=3)
+
+
+def test_safety_floor_defaults_to_ten_owned_tenants() -> None:
+    assert load_desired_texts({"s.yaml": "settings: {}\n"}).settings.min_tenants == 10
 
 
 def test_iam_templates_and_monitoring_are_resolved() -> None:
