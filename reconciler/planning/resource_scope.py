@@ -20,8 +20,18 @@ from reconciler.state import ArnContext, Desired, ResourceRef
 def localize(desired: Desired, context: ArnContext) -> Desired:
     """`desired` with every ARN of the run's account and Region written as its bare name, so it
     plans, reads and compares exactly like the name (the digest is kept: same config)."""
-    changed = {name: replace(t, resources=frozenset(context.localize(r) for r in t.resources))
-               for name, t in desired.tenants.items() if any(_by_arn(r) for r in t.resources)}
+    memo: dict[ResourceRef, ResourceRef] = {}  # tiers share their ARNs among many tenants
+
+    def local(ref: ResourceRef) -> ResourceRef:
+        if not _by_arn(ref):
+            return ref
+        found = memo.get(ref)
+        if found is None:
+            found = memo[ref] = context.localize(ref)
+        return found
+
+    changed = {name: replace(t, resources=frozenset(map(local, t.resources)))
+               for name, t in desired.tenants.items() if any(map(_by_arn, t.resources))}
     if not changed:
         return desired
     return replace(desired, tenants={**desired.tenants, **changed})
