@@ -20,6 +20,18 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True, order=True)
+class Source:
+    """Where a config entry was written, kept past validation so a run-time refusal can point
+    at the line to edit just as a config error does."""
+
+    location: Location
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.path}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     location: Location
     path: str

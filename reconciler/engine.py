@@ -32,6 +32,7 @@ from reconciler.planning import (
     load_plan,
     make_plan,
 )
+from reconciler.planning.resource_scope import check_resource_scope
 from reconciler.report import ApplyReport
 from reconciler.state import Desired, Live, Settings
 
@@ -249,4 +250,5 @@ def _checked_run(desired: Desired, factory: ClientFactory, region: str,
         raise AccountMismatchError(
             f"the credentials belong to account {account}, but the config is for account "
             f"{expected} (settings.account_id); refusing to run")
+    check_resource_scope(desired, factory.arn_context())  # ARNs of another account or Region
     return Run(desired, factory, account, region, parallelism)

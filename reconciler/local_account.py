@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reconciler.aws.clients import ClientFactory
 from reconciler.emulator import DEFAULT_ACCOUNT, Emulator
-from reconciler.state import Desired, ResourceRef
+from reconciler.state import Desired
 
 
 @contextmanager
@@ -33,12 +33,14 @@ def open_local_account(desired: Desired, state_file: Path,
 
 
 def seed_referenced_resources(factory: ClientFactory, desired: Desired) -> None:
-    """Create what the config references, as an operator would before onboarding tenants."""
-    refs: set[ResourceRef] = set()
-    for tenant in desired.tenants.values():
-        refs |= tenant.resources
+    """Create what the config references, as an operator would before onboarding tenants.
+
+    An ARN of this account and Region is seeded by its name; one elsewhere is not (the run
+    refuses it)."""
+    ctx = factory.arn_context()
+    refs = {ctx.localize(ref) for tenant in desired.tenants.values() for ref in tenant.resources}
     ses = factory.client("sesv2")
-    for ref in sorted(refs):
+    for ref in sorted(r for r in refs if not r.name.startswith("arn:")):
         if ref.kind == "identity":
             ses.create_email_identity(EmailIdentity=ref.name)
         elif ref.kind == "configuration-set":

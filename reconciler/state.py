@@ -3,6 +3,8 @@
 Desired (from YAML) and Live (from the account) use the same `Tenant` type and the same identity
 key, so the planner diffs two mappings. Resource references are kept as (kind, name) rather than
 ARNs: comparisons do not depend on the account, and ARNs are built at the edge from `ArnContext`.
+A resource the config names by its full ARN, or one of another account or Region seen live, keeps
+that whole ARN as its name, so it never passes for the local resource of the same name.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reconciler.diagnostics import Location
+from reconciler.diagnostics import Location, Source
 
 ReputationPolicy = Literal["none", "standard", "strict"]
 SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
@@ -40,6 +42,17 @@ class ArnContext:
 
     def resource_arn(self, ref: ResourceRef) -> str:
         return f"arn:{self.partition}:ses:{self.region}:{self.account}:{ref.kind}/{ref.name}"
+
+    def localize(self, ref: ResourceRef) -> ResourceRef:
+        """A ref named by an ARN of this partition, Region and account, as the bare name it
+        means; any other ref unchanged (a foreign ARN never passes for a local resource)."""
+        if not ref.name.startswith("arn:"):
+            return ref
+        try:
+            bare = ResourceRef.from_arn(ref.name)
+        except ValueError:
+            return ref
+        return bare if bare.kind == ref.kind and self.resource_arn(bare) == ref.name else ref
 
     def policy_arn(self, policy: ReputationPolicy) -> str:
         return f"arn:{self.partition}:ses:{self.region}:aws:reputation-policy/{policy}"
@@ -126,6 +139,7 @@ class Settings:
     max_change_percent: float = 50.0
     max_tenants: int = 10_000
     lock_table: str | None = None  # DynamoDB table of the apply lease (target aws)
+    min_tenants: int = 10  # the safety percentages apply from this many owned tenants
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +170,8 @@ class Desired:
     iam_templates: Mapping[str, IamTemplate] = field(default_factory=dict)
     monitoring: Monitoring | None = None
     digest: str = ""
+    # where each resource named by a full ARN was first written (layout, so not in the digest)
+    arn_sources: Mapping[ResourceRef, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,8 @@ class Inventory:
 
     def missing(self, referenced: Iterable[ResourceRef],
                 seen: Iterable[ResourceRef]) -> frozenset[ResourceRef]:
-        """Referenced resources that do not exist (refs by full ARN are not checked)."""
+        """Referenced resources that do not exist. An ARN of this account and Region arrives
+        here as its bare name (`ArnContext.localize`); other ARNs are refused before reading."""
         unseen = sorted(set(referenced) - set(seen))
         by_kind: dict[str, list[ResourceRef]] = {}
         for ref in unseen:

@@ -172,7 +172,8 @@ def read_live(factory: ClientFactory, desired: Desired, *,
                             if name in scope and t.replaces}
             tenants = reader.scoped(sorted(scope | renamed_from))
             wanted = [t for name, t in desired.tenants.items() if name in scope]
-        referenced = {ref for tenant in wanted for ref in tenant.resources}
+        # an ARN of this account and Region is the resource of that name
+        referenced = {ctx.localize(ref) for tenant in wanted for ref in tenant.resources}
         seen = {ref for tenant in tenants.values() for ref in tenant.resources}
         missing = reader.inventory.missing(referenced, seen)
     return Live(context=ctx, tenants=tenants, missing_resources=missing, scope=scope,

@@ -8,15 +8,15 @@ diagnostics; none stops the others.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from reconciler.config import rules
-from reconciler.config.models import ConfigFile, Profile
+from reconciler.config.models import ConfigFile, Profile, Settings
 from reconciler.config.sourcemap import SourceMap, child_path
-from reconciler.diagnostics import Diagnostic
-from reconciler.state import Tenant
+from reconciler.diagnostics import Diagnostic, Source
+from reconciler.state import ResourceKind, ResourceRef, Tenant
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +42,11 @@ class Checker:
 
     def run(self, resolved: Mapping[str, Tenant]) -> list[Diagnostic]:
         """Every cross-document problem of the (valid part of the) config, given its tenants
-        already resolved; ARN scope and the tenant quota are skipped if settings are invalid."""
+        already resolved; the tenant quota is skipped if settings are invalid. ARN scope is
+        checked on the raw document instead (`arn_scope`), so that no entry escapes it."""
         for path, layer in self._layers():
             self._iam_refs(path, layer)
             self._ownership_tag(path, layer)
-            if self.settings_valid:
-                self._arn_scope(path, layer)
         self._tenants()
         self._placeholders()
         self._tag_totals(resolved)
@@ -76,15 +75,6 @@ class Checker:
         if key in layer.tags:
             self.error(child_path(f"{path}.tags", key),
                        f"tag {key!r} is reserved: it marks ownership and is added by the tool")
-
-    def _arn_scope(self, path: str, layer: Profile) -> None:
-        settings = self.config.settings
-        for field in rules.KIND_BY_FIELD:
-            for i, value in enumerate(getattr(layer.resources, field)):
-                if value.startswith("arn:"):
-                    problem = rules.arn_scope_error(value, settings.region, settings.account_id)
-                    if problem:
-                        self.error(child_path(f"{path}.resources.{field}", i), problem)
 
     def _tenants(self) -> None:
         declared = self.declared.tenants
@@ -133,3 +123,64 @@ class Checker:
                 self.error(f"{child_path('tenants', name)}.tags",
                            f"{len(tenant.tags)} tags after merging defaults and tier, more than "
                            f"{limit} (SES allows {rules.MAX_TAGS}, one is the ownership tag)")
+
+
+def arn_entries(merged: Mapping[str, Any]) -> Iterator[tuple[str, ResourceKind, str]]:
+    """(path, kind, ARN) of every well-formed ARN under `resources` in defaults, tiers and tenants
+    of the merged document, including entries that fail validation for another reason."""
+    layers: list[tuple[str, Any]] = [("defaults", merged.get("defaults"))]
+    for section in ("tiers", "tenants"):
+        entries = merged.get(section)
+        if isinstance(entries, dict):
+            layers += [(child_path(section, name), entry) for name, entry in entries.items()]
+    for path, layer in layers:
+        resources = layer.get("resources") if isinstance(layer, dict) else None
+        if not isinstance(resources, dict):
+            continue
+        for field, kind in rules.KIND_BY_FIELD.items():
+            values = resources.get(field)
+            for i, value in enumerate(values if isinstance(values, list) else ()):
+                if (isinstance(value, str) and value.startswith("arn:")
+                        and rules.arn_error(value, kind) is None):
+                    yield child_path(f"{path}.resources.{field}", i), kind, value
+
+
+def _scope_settings(merged: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """(region, account id or None) as written, each only if valid; None without a region."""
+    settings = merged.get("settings")
+    settings = {} if settings is None else settings
+    if not isinstance(settings, dict):
+        return None
+    region = settings.get("region", Settings.model_fields["region"].default)
+    if not isinstance(region, str) or not rules.REGION_RE.fullmatch(region):
+        return None
+    account = settings.get("account_id")
+    valid = isinstance(account, str) and rules.ACCOUNT_RE.fullmatch(account)
+    return region, account if valid else None
+
+
+def arn_scope(entries: Iterable[tuple[str, ResourceKind, str]], merged: Mapping[str, Any],
+              smap: SourceMap) -> list[Diagnostic]:
+    """ARNs outside the configured partition, region or (when set) account. Checked wherever a
+    resource is declared, whatever else is wrong with the entry or the other settings."""
+    scope = _scope_settings(merged)
+    if scope is None:
+        return []
+    found = []
+    for path, _, arn in entries:
+        problem = rules.arn_scope_error(arn, *scope)
+        if problem:
+            found.append(Diagnostic(smap.locate(path), path, problem))
+    return found
+
+
+def arn_sources(entries: Iterable[tuple[str, ResourceKind, str]],
+                smap: SourceMap) -> dict[ResourceRef, Source]:
+    """The first place (in file order) each resource named by an ARN is written."""
+    first: dict[ResourceRef, Source] = {}
+    for path, kind, arn in entries:
+        source = Source(smap.locate(path), path)
+        ref = rules.to_ref(kind, arn)
+        if ref not in first or source < first[ref]:
+            first[ref] = source
+    return first

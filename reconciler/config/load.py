@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reconciler.config.checks import Checker, Declared
+from reconciler.config.checks import Checker, Declared, arn_entries, arn_scope, arn_sources
 from reconciler.config.explain import diagnostics_of, unknown_key_message
 from reconciler.config.models import NAMED_SECTIONS, SINGLE_SECTIONS, ConfigFile
 from reconciler.config.resolve import TenantResolver, resolve
@@ -122,6 +122,8 @@ def _load(texts: Mapping[str, str], problems: list[Diagnostic]) -> Loaded:
                         tiers=set(_section(merged, "tiers")),
                         iam_templates=set(_section(merged, "iam_templates")))
     config, settings_valid = _validate(merged, smap, problems)
+    arns = list(arn_entries(merged))
+    problems.extend(arn_scope(arns, merged, smap))
     del merger, merged  # the validated model holds its own copy; the raw tree is not needed
     if config is None:
         raise ConfigError(problems)
@@ -131,7 +133,7 @@ def _load(texts: Mapping[str, str], problems: list[Diagnostic]) -> Loaded:
     problems.extend(Checker(config, declared, smap, settings_valid).run(tenants))
     if problems:
         raise ConfigError(problems)
-    return Loaded(resolve(config, tenants), tuple(texts))
+    return Loaded(resolve(config, tenants, arn_sources(arns, smap)), tuple(texts))
 
 
 def _section(merged: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -81,10 +81,13 @@ class Ownership(_Model):
 
 
 class Safety(_Model):
-    """Above these shares of the owned tenants, a plan needs `--force`."""
+    """Above these shares of the owned tenants, a plan needs `--force`; the shares count only
+    from `min_tenants` owned tenants (below it deletes still need `--allow-delete`)."""
 
     max_delete_percent: float = Field(10.0, ge=0, le=100)
     max_change_percent: float = Field(50.0, ge=0, le=100)
+    min_tenants: int = Field(10, ge=0, description=(
+        "the percentages apply only when at least this many owned tenants exist"))
 
 
 class Lock(_Model):

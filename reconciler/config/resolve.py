@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.config.models import ConfigFile, Profile, SuppressionConfig, TenantConfig
-from reconciler.config.rules import KIND_BY_FIELD, to_ref
-from reconciler.diagnostics import Location
+from reconciler.config.rules import KIND_BY_FIELD, partition_of, to_ref
+from reconciler.diagnostics import Location, Source
 from reconciler.state import (
+    ArnContext,
     Desired,
     IamTemplate,
     Monitoring,
@@ -106,24 +107,38 @@ def resolve_settings(config: ConfigFile) -> Settings:
         ownership_tag_key=s.ownership.tag_key, ownership_tag_value=s.ownership.tag_value,
         prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
         max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
+        min_tenants=s.safety.min_tenants,
         lock_table=s.lock.dynamodb_table if s.lock is not None else None)
 
 
-def _tenant_doc(t: Tenant) -> dict[str, Any]:
+def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
     sup = t.suppression
-    return {"tags": t.tags, "resources": sorted(str(r) for r in t.resources),
+    refs = t.resources if home is None else {home.localize(r) for r in t.resources}
+    return {"tags": t.tags, "resources": sorted(str(r) for r in refs),
             "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
             "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
             "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
             "declared": sorted(t.declared)}
 
 
+def _home(settings: Settings) -> ArnContext | None:
+    """The account and Region the settings name, when they name both."""
+    if settings.account_id is None:
+        return None
+    return ArnContext(partition_of(settings.region), settings.region, settings.account_id)
+
+
 def digest(desired: Desired) -> str:
-    """sha256 of a canonical JSON of the resolved content: blind to layout, not to meaning."""
+    """sha256 of a canonical JSON of the resolved content: blind to layout, not to meaning.
+
+    An ARN of the configured account and Region means its bare name (a run elsewhere refuses
+    it), so writing one or the other does not change the digest.
+    """
     mon = desired.monitoring
+    home = _home(desired.settings)
     doc = {
         "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
-        "tenants": {name: _tenant_doc(t) for name, t in desired.tenants.items()},
+        "tenants": {name: _tenant_doc(t, home) for name, t in desired.tenants.items()},
         "iam_templates": {n: [t.policy_name, t.description, t.document]
                           for n, t in desired.iam_templates.items()},
         "monitoring": None if mon is None else [mon.rule_name, mon.log_group, mon.retention_days],
@@ -132,8 +147,10 @@ def digest(desired: Desired) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def resolve(config: ConfigFile, tenants: Mapping[str, Tenant]) -> Desired:
-    """The `Desired` of a valid config whose tenants were already resolved."""
+def resolve(config: ConfigFile, tenants: Mapping[str, Tenant],
+            arn_sources: Mapping[ResourceRef, Source] | None = None) -> Desired:
+    """The `Desired` of a valid config whose tenants were already resolved; `arn_sources` says
+    where each resource named by its ARN was written (for run-time refusals)."""
     events = config.monitoring.tenant_events if config.monitoring else None
     desired = Desired(
         settings=resolve_settings(config),
@@ -144,4 +161,4 @@ def resolve(config: ConfigFile, tenants: Mapping[str, Tenant]) -> Desired:
             events.rule_name, events.log_group, events.retention_days),
     )
     return Desired(desired.settings, desired.tenants, desired.iam_templates,
-                   desired.monitoring, digest(desired))
+                   desired.monitoring, digest(desired), dict(sorted((arn_sources or {}).items())))

@@ -108,9 +108,8 @@ def resource_error(kind: ResourceKind, value: str) -> str | None:
 
 
 def to_ref(kind: ResourceKind, value: str) -> ResourceRef:
-    """A valid resource entry (name or ARN) reduced to its account-independent reference."""
-    if value.startswith("arn:"):
-        return ResourceRef(kind, value.split(":", 5)[5].partition("/")[2])
+    """A valid resource entry as a reference. An ARN stays whole: its account and Region are
+    only known to be the run's own once the credentials are (see `planning.resource_scope`)."""
     return ResourceRef(kind, value)
 
 

@@ -14,6 +14,7 @@ from reconciler.errors import PlanError
 from reconciler.planning import diff
 from reconciler.planning.ordering import order_changes
 from reconciler.planning.plan import Action, Change, Plan
+from reconciler.planning.resource_scope import localize
 from reconciler.planning.saved import fingerprint
 from reconciler.state import Address, Desired, Live, ResourceRef, Settings, Tenant
 
@@ -42,7 +43,9 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
 
     `scope` limits the plan to those tenant names (plus the old names of renames among them);
     a partial live read (`live.scope`) limits it the same way, since unread tenants are unknown.
+    A resource named by an ARN of the live account and Region plans as its bare name.
     """
+    desired = localize(desired, live.context)
     names = _scope(scope, live.scope)
     wanted = {n: t for n, t in desired.tenants.items() if names is None or n in names}
     renamed = _renames(wanted, desired.tenants, live.tenants)

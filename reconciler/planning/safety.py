@@ -2,7 +2,9 @@
 
 Like octoDNS's `raise_if_unsafe`: deleting needs `--allow-delete`; deleting or changing a large
 share of the tenants needs `--force`, because a broken config or a wrong account usually shows up
-as "everything changes".
+as "everything changes". As in octoDNS (whose percentages start at 10 existing records), the
+shares only count from `min_tenants` owned tenants: below that any single change is a large
+share, and re-running an apply that was interrupted would need `--force` to recover.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def check_safety(
 
     `live_managed_count` is the number of live tenants the tool manages (owned ones). The change
     share counts tenants that exist and would be modified or deleted; creating new tenants is
-    never "changing" existing ones. `force` lifts the percentage limits, not the delete flag.
+    never "changing" existing ones. `force` lifts the percentage limits, not the delete flag;
+    with fewer than `settings.min_tenants` owned tenants the percentages do not apply.
     """
     deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
@@ -39,7 +42,7 @@ def check_safety(
             f"The plan deletes {len(deleted)} tenant(s) ({_names(deleted)}); "
             "pass --allow-delete to allow it."
         )
-    if force:
+    if force or live_managed_count < settings.min_tenants:
         return
     share = _percent(len(deleted), live_managed_count)
     if deleted and share > settings.max_delete_percent:

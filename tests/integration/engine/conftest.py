@@ -151,6 +151,7 @@ def seed_full_tenant_resources(account: Account) -> None:
     account.configuration_sets("acme-set")
     account.templates("welcome")
 
-# With two or three tenants any single change is a large share of the account; the safety
-# percentages are their own rule, so tests about something else lift them.
+# The safety percentages are their own rule (tests/integration/engine/test_safety_floor.py);
+# below settings.safety.min_tenants they do not apply anyway, and tests about something else
+# lift them so that a changed tenant count or floor does not change what they check.
 NO_LIMITS: dict[str, Any] = {"safety": {"max_delete_percent": 100, "max_change_percent": 100}}

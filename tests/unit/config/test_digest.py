@@ -78,3 +78,14 @@ def test_digest_changes_when_a_tier_changes_what_its_tenants_resolve_to() -> Non
 def test_digest_changes_when_settings_change() -> None:
     edited = {"all.yaml": ONE_FILE["all.yaml"].replace("us-east-1", "eu-west-1")}
     assert digest(edited) != digest(ONE_FILE)
+
+
+def without_account_id(text: str) -> dict[str, str]:
+    return {"all.yaml": text.replace(', account_id: "123456789012"', "").replace(
+        '  account_id: "123456789012"\n', "")}
+
+
+def test_arn_without_settings_account_id_is_not_digested_as_its_bare_name() -> None:
+    """Without an account id the ARN may name another account's resource: another config."""
+    assert digest(without_account_id(REFORMATTED["all.yaml"])) != digest(
+        without_account_id(ONE_FILE["all.yaml"]))

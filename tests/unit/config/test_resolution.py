@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reconciler.config.load import load_desired, load_desired_texts
-from reconciler.diagnostics import Location
+from reconciler.diagnostics import Location, Source
 from reconciler.state import ResourceRef, Settings, Suppression
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "configs" / "example"
@@ -58,14 +58,23 @@ def test_tenant_scalars_override_the_tier() -> None:
     assert load_desired_texts(LAYERED).tenants["Acme"].sending_status == "ENABLED"
 
 
-def test_resources_are_unioned_across_layers_and_arns_reduced_to_refs() -> None:
+ACME_ARN = "arn:aws:ses:us-east-1:123456789012:identity/acme.example.com"
+
+
+def test_resources_are_unioned_across_layers_and_arns_kept_whole() -> None:
     acme = load_desired_texts(LAYERED).tenants["Acme"]
     assert acme.resources == frozenset({
         ResourceRef("template", "footer"),
         ResourceRef("identity", "mail.free.example.com"),
         ResourceRef("configuration-set", "free"),
-        ResourceRef("identity", "acme.example.com"),
+        ResourceRef("identity", ACME_ARN),
     })
+
+
+def test_each_resource_named_by_arn_remembers_where_it_was_written() -> None:
+    desired = load_desired_texts(LAYERED)
+    assert desired.arn_sources == {ResourceRef("identity", ACME_ARN): Source(
+        Location("tenants/acme.yaml", 6, 20), "tenants.Acme.resources.identities[0]")}
 
 
 def test_tags_merge_by_key_with_the_tenant_winning() -> None:
@@ -106,10 +115,15 @@ def test_tenant_can_clear_a_tier_suppression_with_null() -> None:
 
 def test_settings_are_flattened_into_the_shared_settings_type() -> None:
     text = ("settings:\n  region: eu-west-1\n  ownership: {tag_key: owner, tag_value: me}\n"
-            "  safety: {max_delete_percent: 5, max_change_percent: 20}\n  max_tenants: 50\n")
+            "  safety: {max_delete_percent: 5, max_change_percent: 20, min_tenants: 3}\n"
+            "  max_tenants: 50\n")
     assert load_desired_texts({"s.yaml": text}).settings == Settings(
         region="eu-west-1", ownership_tag_key="owner", ownership_tag_value="me",
-        max_delete_percent=5, max_change_percent=20, max_tenants=50)
+        max_delete_percent=5, max_change_percent=20, max_tenants=50, min_tenants=3)
+
+
+def test_safety_floor_defaults_to_ten_owned_tenants() -> None:
+    assert load_desired_texts({"s.yaml": "settings: {}\n"}).settings.min_tenants == 10
 
 
 def test_iam_templates_and_monitoring_are_resolved() -> None:

@@ -55,8 +55,7 @@ def test_force_allows_a_large_delete() -> None:
 
 
 def test_changing_above_the_threshold_needs_force() -> None:
-    plan = make_plan(desired(*(want(f"T{i}", tags={"x": "1"}) for i in range(6))),
-                     live(*(have(f"T{i}") for i in range(6))))
+    plan = _changing(6)
     with pytest.raises(SafetyError, match=r"changes 6 of 10 managed tenants \(60\.0%\), above "
                                           r"max_change_percent 50%"):
         check_safety(plan, SETTINGS, live_managed_count=10, allow_delete=False, force=False)
@@ -65,3 +64,40 @@ def test_changing_above_the_threshold_needs_force() -> None:
 def test_creating_tenants_does_not_count_as_changing_existing_ones() -> None:
     plan = make_plan(desired(*(want(f"T{i}") for i in range(20))), live())
     check_safety(plan, SETTINGS, live_managed_count=1, allow_delete=False, force=False)
+
+
+def _changing(n: int):
+    return make_plan(desired(*(want(f"T{i}", tags={"x": "1"}) for i in range(n))),
+                     live(*(have(f"T{i}") for i in range(n))))
+
+
+def test_below_min_tenants_changing_every_tenant_needs_no_force() -> None:
+    """Re-running an interrupted apply on a small account must not need --force."""
+    check_safety(_changing(3), SETTINGS, live_managed_count=3, allow_delete=False, force=False)
+
+
+def test_below_min_tenants_deleting_every_tenant_needs_no_force() -> None:
+    check_safety(_deleting(9), SETTINGS, live_managed_count=9, allow_delete=True, force=False)
+
+
+def test_below_min_tenants_a_delete_still_needs_allow_delete() -> None:
+    with pytest.raises(SafetyError, match="pass --allow-delete"):
+        check_safety(_deleting(1), SETTINGS, live_managed_count=1, allow_delete=False,
+                     force=False)
+
+
+def test_percentages_apply_from_exactly_min_tenants() -> None:
+    with pytest.raises(SafetyError, match=r"deletes 2 of 10 owned tenants \(20\.0%\)"):
+        check_safety(_deleting(2), SETTINGS, live_managed_count=10, allow_delete=True,
+                     force=False)
+
+
+def test_min_tenants_zero_applies_the_percentages_to_any_account() -> None:
+    strict = Settings(max_delete_percent=10, max_change_percent=50, min_tenants=0)
+    with pytest.raises(SafetyError, match=r"changes 3 of 3 managed tenants \(100\.0%\)"):
+        check_safety(_changing(3), strict, live_managed_count=3, allow_delete=False, force=False)
+
+
+def test_a_raised_floor_lifts_the_percentages_below_it() -> None:
+    lenient = Settings(max_delete_percent=10, max_change_percent=50, min_tenants=100)
+    check_safety(_changing(60), lenient, live_managed_count=99, allow_delete=False, force=False)
