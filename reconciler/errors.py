@@ -40,3 +40,7 @@ class SafetyError(RunError):
 
 class StalePlanError(RunError):
     """A saved plan no longer matches the account or the config it was computed from."""
+
+
+class NotOwnedError(RunError):
+    """A write met a tenant that exists without the ownership tag; nothing was written to it."""
