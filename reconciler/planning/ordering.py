@@ -42,6 +42,7 @@ def sort_key(change: Change) -> tuple[str, int, str]:
 def dependencies(changes: Iterable[Change]) -> dict[str, tuple[str, ...]]:
     """key -> sorted keys of the changes it depends on."""
     changes = list(changes)
+    # the change that must come first for each tenant: its create, or its adoption
     creates = {c.tenant: c.key for c in changes
                if c.action in (Action.CREATE_TENANT, Action.ADOPT_TENANT)}
     gains: dict[object, list[Change]] = defaultdict(list)
