@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
 from botocore.exceptions import ClientError
@@ -27,6 +28,8 @@ Writer = Callable[[WriteContext, Change], None]
 
 
 def _describe(err: Exception) -> str:
+    if isinstance(err, ReconcilerError):  # already one sentence of ours
+        return str(err)
     if isinstance(err, ClientError):
         return f"{error_code(err)}: {error_message(err)}"
     return f"{type(err).__name__}: {err}"
@@ -61,6 +64,7 @@ class Executor:
     def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
         """Run every change whose prerequisites succeeded; `progress(done, total)` after each."""
         started, calls_before = time.monotonic(), self.factory.calls
+        self.context = replace(self.context, ownership=plan.ownership)
         by_key = {change.key: change for change in plan.changes}
         graph = TopologicalSorter(
             {key: [d for d in c.depends_on if d in by_key] for key, c in by_key.items()})

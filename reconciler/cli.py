@@ -17,7 +17,7 @@ import click
 from reconciler import __version__
 from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_apply_run, open_run
 from reconciler.errors import ConfigError, RunError
-from reconciler.planning import dump_plan
+from reconciler.planning import Plan, dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
@@ -169,7 +169,8 @@ def _read_account(opened: AbstractContextManager[Run], stats: bool,
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", show_default=True)
 @click.option("--detailed-exitcode", is_flag=True,
-              help="Exit 0 when there are no changes, 2 when there are, 1 on error.")
+              help="Exit 0 when there are no changes, 2 when there are changes or conflicts, "
+                   "1 on error.")
 @click.option("--only", multiple=True, metavar="NAME", help="Plan only these tenants.")
 @click.option("--changed-since", metavar="GIT_REF",
               help="Plan only tenants whose resolved config differs from GIT_REF.")
@@ -181,7 +182,7 @@ def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
     if out is not None:
         out.write_text(dump_plan(result.plan), encoding="utf-8")
     click.echo(render_plan(result.plan, fmt), nl=False)
-    if detailed_exitcode and result.plan.changes:
+    if detailed_exitcode and not result.plan.settled:
         sys.exit(EXIT_CHANGES)
 
 
@@ -204,6 +205,7 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
             click.echo(render_plan(result.plan, "text"), nl=False)
             if not result.plan.changes:
                 _print_stats(run, stats)
+                _exit_on_conflicts(result.plan)
                 return
             _confirm(auto_approve)
             with _progress(len(result.plan.changes)) as progress:
@@ -216,7 +218,16 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
     lost = run.lock_lost()
     if lost:
         click.echo(f"warning: {lost}", err=True)
+    _exit_on_conflicts(result.plan)
     if not report.ok:
+        sys.exit(EXIT_ERROR)
+
+
+def _exit_on_conflicts(plan: Plan) -> None:
+    """Conflicting tenants were left untouched: the apply did not reach the config, exit 1."""
+    for conflict in plan.conflicts:
+        click.echo(f"conflict: {conflict.message}", err=True)
+    if plan.conflicts:
         sys.exit(EXIT_ERROR)
 
 
@@ -283,13 +294,13 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report to this file.")
 def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: Any) -> None:
-    """Detect drift for a schedule: exit 0 none, 2 drift, 1 error."""
+    """Detect drift for a schedule: exit 0 none, 2 drift or conflicts, 1 error."""
     _, result = _read_account(open_run(config, _options(kw)), stats, Run.plan)
     text = render_drift(result.plan, fmt)
     if report_file is not None:
         report_file.write_text(text, encoding="utf-8")
     click.echo(text, nl=False)
-    if result.plan.changes:
+    if not result.plan.settled:
         sys.exit(EXIT_CHANGES)
 
 
@@ -331,9 +342,13 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
 @click.option("--select", "select", metavar="REGEX",
               help="Import only tenants whose name matches (searched anywhere in the name).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def import_(config: Path | None, out_dir: Path, select: str | None, force: bool,
+@click.option("--adopt", is_flag=True,
+              help="Write `adopt: true` for tenants without the ownership tag (the next apply "
+                   "takes them over); default `external: true` (only what a file declares is "
+                   "added).")
+def import_(config: Path | None, out_dir: Path, select: str | None, force: bool, adopt: bool,
             stats: bool, **kw: Any) -> None:
-    """Write one config file per live tenant, ready to adopt (exit 0, or 1 on error/refusal)."""
+    """Write one config file per live tenant (exit 0, or 1 on error/refusal)."""
     import re
 
     from reconciler.engine import open_account
@@ -347,7 +362,7 @@ def import_(config: Path | None, out_dir: Path, select: str | None, force: bool,
     run, live = _read_account(open_account(_options(kw), config), stats, Run.read_all)
     try:
         imported = import_tenants(live.tenants, run.desired.settings, pattern,
-                                  schema_ref(out_dir))
+                                  schema_ref(out_dir), adopt=adopt)
         write_imported(imported, out_dir, force=force)
     except (ConfigError, RunError) as err:
         _fail(err)

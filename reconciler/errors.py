@@ -52,3 +52,7 @@ class LockHeldError(LockError):
 
 class LockTableMissingError(LockError):
     """`settings.lock.dynamodb_table` names a table that does not exist in the account."""
+
+
+class NotOwnedError(RunError):
+    """A write met a tenant that exists without the ownership tag; nothing was written to it."""

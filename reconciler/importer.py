@@ -4,7 +4,9 @@ The document must load and validate as it is, and a plan of it against the accou
 must change nothing, so every value is written in the exact form the loader resolves back to
 the live one: the ownership tag (reserved in config) and `aws:` tags are left out, the protect
 tag becomes `protect: true`, and `suppression` is written even when unset (`null`), so a
-`defaults` suppression cannot silently apply to an imported tenant.
+`defaults` suppression cannot silently apply to an imported tenant. A tenant without the
+ownership tag gets the explicit choice the planner asks for: `external: true` (only what the
+file declares is added), or, with `--adopt`, `adopt: true` (taken over by the next apply).
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ class ImportedTenant:
     text: str
     owned: bool
     foreign: tuple[str, ...] = ()
+    adopt: bool = False  # not owned and written with `adopt: true` (else `external: true`)
 
 
-def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str) -> ImportedTenant:
-    """The tenant as `tenants: {NAME: {...}}` under the yaml-language-server modeline."""
+def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str, *,
+                  adopt: bool = False) -> ImportedTenant:
+    """The tenant as `tenants: {NAME: {...}}` under the yaml-language-server modeline;
+    `adopt` chooses `adopt: true` over `external: true` for a tenant that is not owned."""
     body: dict[str, Any] = {}
     tags, protect = _tags(tenant, settings)
     if tags:
@@ -54,10 +59,13 @@ def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str) -> Import
     if protect:
         body["protect"] = True
     owned = is_owned(tenant, settings)
-    text = _header(tenant, settings, schema_ref, owned, foreign) + yaml.safe_dump(
+    if not owned:
+        body["adopt" if adopt else "external"] = True
+    choice = None if owned else adopt
+    text = _header(tenant, settings, schema_ref, choice, foreign) + yaml.safe_dump(
         {"tenants": {tenant.name: body}}, sort_keys=False, default_flow_style=False,
         allow_unicode=True, width=100)
-    return ImportedTenant(tenant.name, text, owned, tuple(foreign))
+    return ImportedTenant(tenant.name, text, owned, tuple(foreign), adopt and not owned)
 
 
 def _tags(tenant: Tenant, settings: Settings) -> tuple[dict[str, str], bool]:
@@ -85,17 +93,29 @@ def _suppression(tenant: Tenant) -> dict[str, Any] | None:
     return {"scope": tenant.suppression.scope, "reasons": sorted(tenant.suppression.reasons)}
 
 
-def _header(tenant: Tenant, settings: Settings, schema_ref: str, owned: bool,
+def _header(tenant: Tenant, settings: Settings, schema_ref: str, adopt: bool | None,
             foreign: list[str]) -> str:
+    """`adopt`: None for an owned tenant, else whether it is written with `adopt: true`."""
     lines = [f"# yaml-language-server: $schema={schema_ref}", "#",
              f"# Imported from the live tenant {tenant.name}"
              + (f" ({tenant.tenant_id})." if tenant.tenant_id else ".")]
-    if not owned:
-        lines.append(f"# Not owned yet: it lacks the tag {settings.ownership_tag_key}="
-                     f"{settings.ownership_tag_value}, so only what this file declares is "
-                     "reconciled.")
+    tag = f"{settings.ownership_tag_key}={settings.ownership_tag_value}"
+    if adopt is True:
+        lines += [f"# Not owned yet: it lacks the tag {tag}. `adopt: true` makes the next apply",
+                  "# add the tag and manage the tenant fully (surplus tags and associations are",
+                  "# then removed, and prune may delete it once it leaves the config)."]
+    elif adopt is False:
+        lines += [f"# Not owned: it lacks the tag {tag}. `external: true` keeps it someone",
+                  "# else's: only what this file declares is added, nothing is removed. Write",
+                  "# `adopt: true` instead to take it over."]
     lines += [f"# Another Region or account, which validate refuses: {arn}" for arn in foreign]
     return "\n".join(lines) + "\n"
+
+
+def _marker(t: ImportedTenant) -> str:
+    if t.owned:
+        return ""
+    return "  (not owned) adopt: true" if t.adopt else "  (not owned) external: true"
 
 
 def file_name(tenant_name: str) -> str:
@@ -104,34 +124,45 @@ def file_name(tenant_name: str) -> str:
 
 
 def import_tenants(tenants: Mapping[str, Tenant], settings: Settings,
-                   select: re.Pattern[str] | None, schema_ref: str) -> list[ImportedTenant]:
+                   select: re.Pattern[str] | None, schema_ref: str, *,
+                   adopt: bool = False) -> list[ImportedTenant]:
     """The selected tenants (`select` searched in each name; None: all), sorted by name."""
-    return [import_tenant(tenants[name], settings, schema_ref) for name in sorted(tenants)
-            if select is None or select.search(name)]
+    return [import_tenant(tenants[name], settings, schema_ref, adopt=adopt)
+            for name in sorted(tenants) if select is None or select.search(name)]
 
 
 def import_summary(imported: Sequence[ImportedTenant], out_dir: str,
                    settings: Settings) -> str:
-    """What was written and what to do next. Adopting is a step in the account, not in the
-    config: the ownership tag is reserved there, and the planner never adds it to a tenant
-    it does not own (that would take over someone else's tenant behind their back)."""
+    """What was written and what to do next. Ownership is given only in the config: tenants
+    without the ownership tag were written with `external: true` or, with `--adopt`,
+    `adopt: true`, so the imported config plans without conflicts either way."""
     if not imported:
         return "No live tenant matched; nothing was written.\n"
     lines = [f"Imported {len(imported)} tenant(s) into {out_dir}:"]
-    lines += [f"  {file_name(t.name)}" + ("" if t.owned else "  (not owned)") for t in imported]
+    lines += [f"  {file_name(t.name)}" + _marker(t) for t in imported]
+    adopted = [t.name for t in imported if t.adopt]
+    external = [t.name for t in imported if not t.owned and not t.adopt]
     lines += ["", "Next steps:",
               "  1. Move the files into your config next to its settings, then run",
               "     `ses-reconciler validate` and `ses-reconciler plan`: the plan should show",
-              "     no changes for these tenants."]
-    unowned = [t.name for t in imported if not t.owned]
-    if unowned:
-        key, value = settings.ownership_tag_key, settings.ownership_tag_value
-        lines += [f"  2. To adopt the {len(unowned)} tenant(s) marked not owned (until then only",
-                  "     what their files declare is reconciled, and they are never deleted),",
-                  f"     add the ownership tag {key}={value} in the account, e.g.",
-                  f"     aws sesv2 tag-resource --resource-arn TENANT_ARN "
-                  f"--tags Key={key},Value={value}",
-                  f"     (it cannot go under `tags:`, where {key!r} is reserved)."]
+              "     no changes for these tenants" + (", apart from the adoptions." if adopted
+                                                     else ".")]
+    tag = f"{settings.ownership_tag_key}={settings.ownership_tag_value}"
+    if adopted:
+        lines += [f"  2. The {len(adopted)} tenant(s) without the ownership tag {tag} were "
+                  "written with",
+                  "     `adopt: true`: the plan shows them as \"will be adopted\"; apply adds "
+                  "the tag,",
+                  "     then manages them fully (prune may delete them once they leave the "
+                  "config)."]
+    if external:
+        lines += [f"  2. The {len(external)} tenant(s) without the ownership tag {tag} were "
+                  "written with",
+                  "     `external: true`: only what their files declare is added, nothing is "
+                  "removed,",
+                  "     and they are never deleted. To take one over, write `adopt: true` "
+                  "instead",
+                  "     (or import again with --adopt)."]
     foreign = sorted({arn for t in imported for arn in t.foreign})
     if foreign:
         lines += ["", "Resources of another Region or account (validate will refuse them):"]

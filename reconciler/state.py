@@ -105,8 +105,9 @@ class Tenant:
     """One tenant, desired or live.
 
     Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
-    desired-only fields (`protect`, `iam`, `replaces`, `source`) keep their defaults on the live
-    side. `sending_status` on the live side is the customer-managed status (None read as ENABLED).
+    desired-only fields (`protect`, `iam`, `replaces`, `adopt`, `external`, `source`) keep their
+    defaults on the live side. `sending_status` on the live side is the customer-managed status
+    (None read as ENABLED).
     """
 
     name: str
@@ -118,6 +119,8 @@ class Tenant:
     protect: bool = False
     iam: tuple[str, ...] = ()
     replaces: str | None = None  # desired: the old name this tenant is a rename of
+    adopt: bool = False  # desired: take over an existing tenant without the ownership tag
+    external: bool = False  # desired: never owned; only what the entry declares is added
     # desired: the scalars some config layer wrote; an unowned tenant is changed only in these
     declared: frozenset[str] = frozenset()
     source: Location | None = None

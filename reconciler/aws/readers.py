@@ -34,6 +34,7 @@ from reconciler.aws.clients import ClientFactory
 from reconciler.aws.inventory import Inventory
 from reconciler.aws.paging import PAGE_SIZE, paginate
 from reconciler.aws.wire import error_code, resource_from_wire, tenant_from_wire
+from reconciler.errors import RunError
 from reconciler.state import ArnContext, Desired, Live, ResourceRef, Tenant
 
 _BULK: Any = object()  # marker: the entity comes from the bulk listing
@@ -87,11 +88,33 @@ class _Reader:
         wire = self.get_tenant(name)
         if wire is None or (owned is not None and not owned(wire)):
             return None
-        resources = known.get(name, frozenset()) if known is not None else self.resources(name)
-        if resources is None:
-            return None
+        if known is not None:
+            resources: frozenset[ResourceRef] | None = known.get(name, frozenset())
+        else:
+            wire, resources = self.reread(name, wire, self.resources(name))
+            if wire is None or resources is None:
+                return None
         entity = self.get_entity(wire.get("TenantArn", "")) if with_entity else _BULK
         return wire, resources, entity
+
+    def reread(self, name: str, wire: Mapping[str, Any],
+               resources: frozenset[ResourceRef] | None
+               ) -> tuple[Mapping[str, Any] | None, frozenset[ResourceRef] | None]:
+        """A 404 on the associations of a tenant GetTenant just returned is read again once:
+        gone by then, the tenant is absent; still there, the answer is unknown, and a tenant
+        that was just seen must never look absent (the plan would create it)."""
+        if resources is not None:
+            return wire, resources
+        again = self.get_tenant(name)
+        if again is None:
+            return None, None
+        resources = self.resources(name)
+        if resources is None:
+            raise RunError(
+                f"tenant.{name} exists (GetTenant found it) but ListTenantResources answered "
+                "NotFound twice, so its associations are unknown and the plan was aborted with "
+                "nothing changed; run it again in a moment.")
+        return again, resources
 
     def full(self, desired: Desired, all_tenants: bool) -> tuple[dict[str, Tenant], frozenset[str]]:
         """The relevant tenants, and the names read but dropped for lacking the ownership tag."""

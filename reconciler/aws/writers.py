@@ -1,8 +1,10 @@
 """One function per plan action; each is idempotent so a re-run after a failure converges.
 
-The answers that mean "already so" count as success: AlreadyExists on create and associate,
-NotFound on delete and disassociate. Writers address tenants by ARN where the API needs one; the
-ARN of a tenant created earlier in the same apply comes from the shared `TenantArns` map.
+The answers that mean "already so" count as success: AlreadyExists on associate (and on create
+for a tenant carrying the ownership tag, left by an interrupted apply), NotFound on delete and
+disassociate. AlreadyExists on create for anyone else's tenant is a failure that writes nothing.
+Writers address tenants by ARN where the API needs one; the ARN of a tenant created earlier in
+the same apply comes from the shared `TenantArns` map.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from reconciler.aws.wire import (
     tags_from_wire,
     tags_to_wire,
 )
-from reconciler.errors import RunError
+from reconciler.errors import NotOwnedError, RunError
 from reconciler.planning.plan import Action, Change
 from reconciler.state import ArnContext, ReputationPolicy, Suppression, Tenant
 
@@ -52,6 +54,11 @@ class WriteContext:
     client: Any  # the sesv2 client
     arns: TenantArns
     context: ArnContext
+    # (tag key, value) marking a tenant as ours; None: no existing tenant counts as ours
+    ownership: tuple[str, str] | None = None
+
+    def owns(self, tags: Mapping[str, str]) -> bool:
+        return self.ownership is not None and tags.get(self.ownership[0]) == self.ownership[1]
 
     def tenant_arn(self, name: str) -> str:
         """The ARN from the map, else asked once from SES (a tenant the plan did not create)."""
@@ -78,7 +85,13 @@ def _suppression_kwargs(suppression: Suppression | None) -> dict[str, Any]:
 
 
 def create_tenant(ctx: WriteContext, change: Change) -> None:
-    """CreateTenant with tags and suppression; on AlreadyExists adopt the tenant and align both."""
+    """CreateTenant with tags and suppression.
+
+    On AlreadyExists the tenant is continued (tags and suppression aligned) only if it carries
+    the ownership tag, i.e. an earlier, interrupted apply made it. Someone else's tenant, created
+    since the plan, is never taken over: nothing is written to it and the change fails, so its
+    dependents are skipped; adopting it is a choice made in the config.
+    """
     tenant: Tenant = change.after
     kwargs: dict[str, Any] = {"TenantName": tenant.name}
     if tenant.tags:
@@ -92,8 +105,15 @@ def create_tenant(ctx: WriteContext, change: Change) -> None:
         if error_code(err) != "AlreadyExistsException":
             raise
     existing = ctx.client.get_tenant(TenantName=tenant.name)["Tenant"]
+    tags = tags_from_wire(existing.get("Tags"))
+    if not ctx.owns(tags):
+        tag = "=".join(ctx.ownership) if ctx.ownership else "of this tool"
+        raise NotOwnedError(
+            f"tenant.{tenant.name} already exists without the ownership tag {tag} (it was "
+            "created outside this apply), so nothing was written to it; add `adopt: true` to "
+            "its entry to take it over, then plan again.")
     ctx.arns[tenant.name] = existing["TenantArn"]
-    _sync_tags(ctx, tenant.name, tags_from_wire(existing.get("Tags")), dict(tenant.tags))
+    _sync_tags(ctx, tenant.name, tags, dict(tenant.tags))
     if suppression_from_wire(existing.get("SuppressionAttributes")) != tenant.suppression:
         _put_suppression(ctx, tenant.name, tenant.suppression)
 
@@ -166,6 +186,7 @@ WRITERS: Mapping[Action, Callable[[WriteContext, Change], None]] = {
     Action.CREATE_TENANT: create_tenant,
     Action.DELETE_TENANT: delete_tenant,
     Action.UPDATE_TAGS: update_tags,
+    Action.ADOPT_TENANT: update_tags,
     Action.ASSOCIATE: associate,
     Action.DISASSOCIATE: disassociate,
     Action.SET_POLICY: set_policy,

@@ -83,6 +83,10 @@ class Checker:
             path = child_path("tenants", name)
             if tenant.tier is not None and tenant.tier not in self.declared.tiers:
                 self._unknown(f"{path}.tier", "tier", tenant.tier, self.declared.tiers)
+            if tenant.adopt and tenant.external:
+                self.error(f"{path}.external", "adopt and external cannot both be true: adopt "
+                           "makes the tenant owned and fully managed, external keeps it someone "
+                           "else's; keep one")
             old = tenant.renamed_from
             if old is None:
                 continue

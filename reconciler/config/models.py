@@ -162,6 +162,11 @@ class TenantConfig(Profile):
     tier: TierName | None = None
     renamed_from: TenantName | None = Field(None, description=(
         "old name of this tenant: a rename is a replace (new tenant, fresh reputation)"))
+    adopt: bool = Field(False, description=(
+        "the tenant exists without the ownership tag: add the tag and manage it fully"))
+    external: bool = Field(False, description=(
+        "the tenant belongs to someone else: only add what this entry declares, never remove, "
+        "never delete, never tag it as ours"))
 
 
 class IamTemplateConfig(_Model):

@@ -95,6 +95,8 @@ class TenantResolver:
             protect=scalars.get("protect", False),
             iam=tuple(sorted(done.iam)),
             replaces=config.renamed_from,
+            adopt=config.adopt,
+            external=config.external,
             source=source,
             declared=_RECONCILED_SCALARS.intersection(scalars),
         )
@@ -118,7 +120,7 @@ def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
             "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
             "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
             "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
-            "declared": sorted(t.declared)}
+            "adopt": t.adopt, "external": t.external, "declared": sorted(t.declared)}
 
 
 def _home(settings: Settings) -> ArnContext | None:

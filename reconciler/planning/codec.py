@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.planning.plan import Action, Change
+from reconciler.planning.plan import Action, Change, Conflict
 from reconciler.state import Address, ResourceRef, Suppression, Tenant
 
 UNKNOWN_AFTER_APPLY = ("arn", "id")
@@ -68,7 +68,7 @@ def encode_value(action: Action, value: Any) -> Any:
         return encode_tenant(value)
     if action in (Action.ASSOCIATE, Action.DISASSOCIATE):
         return str(value)
-    if action is Action.UPDATE_TAGS:
+    if action in (Action.UPDATE_TAGS, Action.ADOPT_TENANT):
         return {k: value[k] for k in sorted(value)}
     if action is Action.SET_SUPPRESSION:
         return encode_suppression(value)
@@ -82,7 +82,7 @@ def decode_value(action: Action, data: Any) -> Any:
         return decode_tenant(data)
     if action in (Action.ASSOCIATE, Action.DISASSOCIATE):
         return decode_ref(data)
-    if action is Action.UPDATE_TAGS:
+    if action in (Action.UPDATE_TAGS, Action.ADOPT_TENANT):
         return dict(data)
     if action is Action.SET_SUPPRESSION:
         return decode_suppression(data)
@@ -119,3 +119,19 @@ def decode_change(data: dict[str, Any]) -> Change:
         depends_on=tuple(data["depends_on"]),
         replace_of=data["replace_of"],
     )
+
+
+def encode_conflict(c: Conflict) -> dict[str, Any]:
+    return {"tenant": c.tenant, "message": c.message}
+
+
+def decode_conflict(data: dict[str, Any]) -> Conflict:
+    return Conflict(data["tenant"], data["message"])
+
+
+def encode_ownership(value: tuple[str, str] | None) -> dict[str, str] | None:
+    return None if value is None else {"tag_key": value[0], "tag_value": value[1]}
+
+
+def decode_ownership(data: dict[str, Any] | None) -> tuple[str, str] | None:
+    return None if data is None else (data["tag_key"], data["tag_value"])

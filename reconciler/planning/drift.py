@@ -12,10 +12,11 @@ from typing import Any, Literal
 
 from reconciler.planning.plan import Action, Change, Plan
 
-DriftKind = Literal["missing_tenant", "unexpected_tenant", "changed"]
+DriftKind = Literal["missing_tenant", "unexpected_tenant", "changed", "conflict"]
 
 _ATTRIBUTE = {
     Action.UPDATE_TAGS: "tags",
+    Action.ADOPT_TENANT: "ownership",
     Action.SET_SUPPRESSION: "suppression",
     Action.SET_POLICY: "reputation_policy",
     Action.SET_STATUS: "sending_status",
@@ -29,7 +30,9 @@ class DriftItem:
     `actual` is what the account has and `expected` what the config says. For `resources`,
     `actual` holds the associations the config does not declare and `expected` the declared
     ones that are missing. Tenant-level items carry the live tenant (unexpected) or the
-    desired one with its resources (missing).
+    desired one with its resources (missing). `ownership` items are an adoption the config
+    asks for (`actual`/`expected`: the tags before and after) or a conflict (`expected`: the
+    plan's sentence naming both ways out).
     """
 
     tenant: str
@@ -60,6 +63,8 @@ def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
             extra.setdefault(c.tenant, []).append(c.before)
         elif c.action is Action.ASSOCIATE and c.tenant not in created:
             missing.setdefault(c.tenant, []).append(c.after)
+    items += [DriftItem(c.tenant, "ownership", "conflict", None, c.message)
+              for c in plan.conflicts]
     for name in set(extra) | set(missing):
         items.append(DriftItem(name, "resources", "changed",
                                tuple(sorted(extra.get(name, ()))),

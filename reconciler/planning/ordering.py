@@ -1,7 +1,8 @@
 """The dependency graph between changes, and one deterministic order that respects it.
 
 Edges, each pointing at what must succeed first:
-- every change to a tenant created in this plan depends on that create;
+- every change to a tenant created in this plan depends on that create, and every change to a
+  tenant adopted in this plan on the adoption (the ownership tag is written first);
 - a disassociation depends on the association of the same resource to another tenant (a move
   never leaves a gap in sending);
 - a rename's deletion of the old tenant depends on the new tenant's create and associations,
@@ -23,6 +24,7 @@ from reconciler.planning.plan import Action, Change
 _RANK = {
     Action.CREATE_TENANT: 0,
     Action.UPDATE_TAGS: 1,
+    Action.ADOPT_TENANT: 1,
     Action.SET_SUPPRESSION: 2,
     Action.SET_POLICY: 3,
     Action.SET_STATUS: 4,
@@ -40,7 +42,9 @@ def sort_key(change: Change) -> tuple[str, int, str]:
 def dependencies(changes: Iterable[Change]) -> dict[str, tuple[str, ...]]:
     """key -> sorted keys of the changes it depends on."""
     changes = list(changes)
-    creates = {c.tenant: c.key for c in changes if c.action is Action.CREATE_TENANT}
+    # the change that must come first for each tenant: its create, or its adoption
+    creates = {c.tenant: c.key for c in changes
+               if c.action in (Action.CREATE_TENANT, Action.ADOPT_TENANT)}
     gains: dict[object, list[Change]] = defaultdict(list)
     gained_by: dict[str, list[Change]] = defaultdict(list)
     for c in changes:
@@ -50,7 +54,7 @@ def dependencies(changes: Iterable[Change]) -> dict[str, tuple[str, ...]]:
     result = {}
     for c in changes:
         deps: set[str] = set()
-        if c.action is not Action.CREATE_TENANT and c.tenant in creates:
+        if c.tenant in creates and c.key != creates[c.tenant]:
             deps.add(creates[c.tenant])
         if c.action is Action.DISASSOCIATE:
             deps.update(g.key for g in gains[c.before] if g.tenant != c.tenant)

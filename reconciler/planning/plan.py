@@ -25,6 +25,8 @@ class Action(StrEnum):
     CREATE_TENANT = "create_tenant"  # after: Tenant (tags + suppression ride on CreateTenant)
     DELETE_TENANT = "delete_tenant"  # before: Tenant
     UPDATE_TAGS = "update_tags"  # before/after: dict[str, str]
+    # before/after: dict[str, str] like UPDATE_TAGS; `after` adds the ownership tag (adopt: true)
+    ADOPT_TENANT = "adopt_tenant"
     ASSOCIATE = "associate"  # after: ResourceRef
     DISASSOCIATE = "disassociate"  # before: ResourceRef
     SET_POLICY = "set_policy"  # before/after: ReputationPolicy
@@ -82,6 +84,15 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Conflict:
+    """A declared tenant that exists without the ownership tag and whose entry says neither
+    `adopt` nor `external`: nothing is planned for it until the config chooses."""
+
+    tenant: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Ordered changes plus what is needed to re-check a saved plan before applying it."""
 
@@ -94,10 +105,19 @@ class Plan:
     notices: tuple[str, ...] = ()  # SES-owned status etc.: reported, never acted on
     scope: tuple[str, ...] | None = None  # tenant names a targeted plan covered
     meta: Mapping[str, Any] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()  # declared tenants left alone until the config decides
+    # (tag key, value) that marks a tenant as ours; None (unknown) treats every tenant as foreign
+    ownership: tuple[str, str] | None = None
 
     @property
     def empty(self) -> bool:
+        """No changes to make (conflicts may remain: see `settled`)."""
         return not self.changes
+
+    @property
+    def settled(self) -> bool:
+        """No changes and no conflicts: the account matches the configuration."""
+        return not self.changes and not self.conflicts
 
     @property
     def counts(self) -> PlanCounts:

@@ -1,8 +1,10 @@
 """Desired x Live -> Plan. Pure: no I/O, no clock; the same inputs give the same plan.
 
-Which tenants are touched, and how far, follows ownership: tenants carrying the ownership tag
-are synced exactly and may be deleted (with prune); tenants without it are only changed where
-the config explicitly declares something, and never deleted.
+Which tenants are touched, and how far, follows ownership, which is only ever given by the
+config: tenants carrying the ownership tag are synced exactly and may be deleted (with prune);
+a declared tenant without it is adopted (`adopt: true`: the tag first, then a full sync),
+changed additively (`external: true`: only what the entry declares, never removed), or, when
+the entry says neither, left untouched and reported as a conflict.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from reconciler.errors import PlanError
 from reconciler.planning import diff
 from reconciler.planning.ordering import order_changes
-from reconciler.planning.plan import Action, Change, Plan
+from reconciler.planning.plan import Action, Change, Conflict, Plan
 from reconciler.planning.resource_scope import localize
 from reconciler.planning.saved import fingerprint
 from reconciler.state import Address, Desired, Live, ResourceRef, Settings, Tenant
@@ -30,6 +32,12 @@ class _Builder:
     live: Mapping[str, Tenant]
     changes: list[Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        return f"{self.settings.ownership_tag_key}={self.settings.ownership_tag_value}"
 
     def add(self, name: str, action: Action, **values: object) -> None:
         self.changes.append(Change(Address("tenant", name), action, **values))  # type: ignore[arg-type]
@@ -53,6 +61,8 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
     b = _Builder(desired.settings, live.tenants)
     for name in sorted(wanted):
         _plan_desired(b, wanted[name], renamed)
+    if b.errors:
+        raise PlanError(" ".join(b.errors))
     for name in sorted(renamed):
         _plan_rename_delete(b, live.tenants[name], renamed[name])
     absent = sorted(n for n in seen if n not in desired.tenants and n not in renamed)
@@ -70,6 +80,8 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
         fingerprint=fingerprint(live, touched),
         notices=tuple(sorted(set(b.notices))),
         scope=tuple(sorted(names)) if names is not None else None,
+        conflicts=tuple(b.conflicts),
+        ownership=(desired.settings.ownership_tag_key, desired.settings.ownership_tag_value),
     )
 
 
@@ -92,11 +104,44 @@ def _renames(
 
 def _plan_desired(b: _Builder, desired: Tenant, renamed: Mapping[str, str]) -> None:
     live = b.live.get(desired.name)
-    if live is None:
+    if live is None and desired.external:
+        b.errors.append(
+            f"tenant.{desired.name} is declared `external: true` but does not exist in the "
+            "account; an external tenant is created by its owner, not by this tool: create it "
+            "first, or remove `external: true` to have the tool create and own it.")
+    elif live is None:
         old = desired.replaces if desired.replaces in renamed else None
         _plan_create(b, desired, old)
     else:
-        _plan_update(b, desired, live)
+        _plan_existing(b, desired, live)
+
+
+def _plan_existing(b: _Builder, desired: Tenant, live: Tenant) -> None:
+    """Ownership comes from the live tag or from an explicit choice in the entry, never else."""
+    owned = diff.is_owned(live, b.settings)
+    if desired.external:
+        if owned:
+            b.notice(desired.name, f"declared `external: true` but carries the ownership tag "
+                     f"{b.tag}; changes are additive and the tag is left in place")
+        _plan_sync(b, desired, live, full=False)
+        _notice_unowned(b, desired, live)
+    elif owned:
+        _plan_sync(b, desired, live, full=True)
+    elif desired.adopt:
+        _plan_sync(b, desired, live, full=True, adopt=True)
+    else:
+        b.conflicts.append(Conflict(desired.name, conflict_message(desired.name, b.tag)))
+
+
+def conflict_message(name: str, tag: str) -> str:
+    return (f"tenant.{name} exists in the account without the ownership tag {tag}, so nothing "
+            "is written to it; add `adopt: true` to its entry to manage it fully, or "
+            "`external: true` to only add what the entry declares.")
+
+
+def adopt_reason(tag: str) -> str:
+    return (f"adopt: true: the ownership tag {tag} is added first, then the tenant is fully "
+            "managed (surplus tags and associations removed)")
 
 
 def _plan_create(b: _Builder, desired: Tenant, replace_of: str | None) -> None:
@@ -122,32 +167,35 @@ def _plan_create(b: _Builder, desired: Tenant, replace_of: str | None) -> None:
         b.add(desired.name, Action.SET_STATUS, before=None, after="DISABLED")
 
 
-def _plan_update(b: _Builder, desired: Tenant, live: Tenant) -> None:
-    owned = diff.is_owned(live, b.settings)
+def _plan_sync(b: _Builder, desired: Tenant, live: Tenant, *, full: bool,
+               adopt: bool = False) -> None:
+    """`full`: the tenant is (or, adopted, becomes) ours and is synced exactly; otherwise
+    only what the entry declares is added."""
     name = desired.name
     before_tags = diff.user_tags(live.tags)
-    after_tags = diff.target_tags(desired, live, b.settings, owned=owned)
-    if before_tags != after_tags:
+    after_tags = diff.target_tags(desired, live, b.settings, owned=full)
+    if adopt:
+        b.add(name, Action.ADOPT_TENANT, before=before_tags, after=after_tags,
+              reason=adopt_reason(b.tag))
+    elif before_tags != after_tags:
         b.add(name, Action.UPDATE_TAGS, before=before_tags, after=after_tags)
-    if _governs(desired, "suppression", owned) and desired.suppression != live.suppression:
+    if _governs(desired, "suppression", full) and desired.suppression != live.suppression:
         b.add(name, Action.SET_SUPPRESSION, before=live.suppression, after=desired.suppression)
-    if (_governs(desired, "reputation_policy", owned)
+    if (_governs(desired, "reputation_policy", full)
             and desired.reputation_policy != live.reputation_policy):
         b.add(name, Action.SET_POLICY, before=live.reputation_policy,
               after=desired.reputation_policy)
-    if _governs(desired, "sending_status", owned):
+    if _governs(desired, "sending_status", full):
         status = diff.decide_status(desired.sending_status, live)
         if status.write is not None:
             b.add(name, Action.SET_STATUS, before=diff.customer_status(live), after=status.write)
         if status.notice:
             b.notice(name, status.notice)
-    add, remove = diff.resource_diff(desired, live, owned=owned)
+    add, remove = diff.resource_diff(desired, live, owned=full)
     for ref in add:
         b.add(name, Action.ASSOCIATE, after=ref)
     for ref in remove:
         b.add(name, Action.DISASSOCIATE, before=ref)
-    if not owned:
-        _notice_unowned(b, desired, live)
 
 
 def _governs(desired: Tenant, attribute: str, owned: bool) -> bool:
@@ -158,18 +206,20 @@ def _governs(desired: Tenant, attribute: str, owned: bool) -> bool:
 
 def _notice_unowned(b: _Builder, desired: Tenant, live: Tenant) -> None:
     tags, resources = diff.surplus_kept(desired, live)
-    if tags or resources:
-        s = b.settings
+    if (tags or resources) and not diff.is_owned(live, b.settings):
         b.notice(desired.name, (
-            f"lacks the ownership tag {s.ownership_tag_key}={s.ownership_tag_value}; changes are "
-            f"additive, keeping {tags} undeclared tag(s) and {resources} undeclared resource(s)"
+            f"lacks the ownership tag {b.tag}; changes are additive, keeping {tags} undeclared "
+            f"tag(s) and {resources} undeclared resource(s)"
         ))
 
 
 def _plan_rename_delete(b: _Builder, old: Tenant, new: str) -> None:
     """The second half of a rename: only an owned, unprotected old tenant is deleted."""
     s = b.settings
-    if not diff.is_owned(old, s):
+    if any(c.tenant == new for c in b.conflicts):
+        b.notice(old.name, f"replaced by tenant.{new}, which is in conflict; kept until the "
+                 "conflict is resolved")
+    elif not diff.is_owned(old, s):
         b.notice(old.name, f"replaced by tenant.{new} but not owned "
                  f"({s.ownership_tag_key}={s.ownership_tag_value} missing); left in place")
     elif diff.is_protected_live(old, s):

@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler.errors import AccountMismatchError, StalePlanError
-from reconciler.planning.codec import decode_change, encode_change, encode_suppression
+from reconciler.planning.codec import (
+    decode_change,
+    decode_conflict,
+    decode_ownership,
+    encode_change,
+    encode_conflict,
+    encode_ownership,
+    encode_suppression,
+)
 from reconciler.planning.plan import Plan
 from reconciler.state import Live, Tenant
 
@@ -59,9 +67,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "config_digest": plan.config_digest,
         "fingerprint": plan.fingerprint,
         "scope": list(plan.scope) if plan.scope is not None else None,
+        "ownership": encode_ownership(plan.ownership),
         "summary": {"add": counts.add, "change": counts.change, "destroy": counts.destroy,
-                    "tenants": len(plan.tenants)},
+                    "tenants": len(plan.tenants), "conflicts": len(plan.conflicts)},
         "changes": [encode_change(c) for c in plan.changes],
+        "conflicts": [encode_conflict(c) for c in plan.conflicts],
         "notices": list(plan.notices),
         "meta": dict(plan.meta),
     }
@@ -96,6 +106,8 @@ def load_plan(text: str) -> Plan:
             notices=tuple(data["notices"]),
             scope=tuple(data["scope"]) if data["scope"] is not None else None,
             meta=dict(data.get("meta") or {}),
+            conflicts=tuple(decode_conflict(c) for c in data.get("conflicts") or ()),
+            ownership=decode_ownership(data.get("ownership")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StalePlanError(f"The saved plan is malformed: {exc!r}.") from exc

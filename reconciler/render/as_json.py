@@ -56,7 +56,8 @@ def render_drift_json(plan: Plan) -> str:
         "account": plan.account,
         "region": plan.region,
         "scope": list(plan.scope) if plan.scope is not None else None,
-        "summary": {"tenants_drifted": len(drifted_tenants(items)), "items": len(items)},
+        "summary": {"tenants_drifted": len(drifted_tenants(items)), "items": len(items),
+                    "conflicts": len(plan.conflicts)},
         "drift": [_item(i) for i in items],
         "notices": list(plan.notices),
     })

@@ -1,7 +1,8 @@
 """Per-tenant blocks of a plan, in the Terraform style shared by the text and Markdown renderings.
 
-A block groups a tenant's changes under one marker: `+` created, `~` updated in place, `-`
-destroyed, `-/+` replaced (a rename: the new tenant's create and the old tenant's delete).
+A block groups a tenant's changes under one marker: `+` created, `~` updated in place (or
+adopted, said loudly in the block's heading), `-` destroyed, `-/+` replaced (a rename: the new
+tenant's create and the old tenant's delete).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from reconciler.planning.planner import RENAME_WARNING
 from reconciler.state import Suppression, Tenant
 
 KNOWN_AFTER_APPLY = "(known after apply)"
-BlockKind = Literal["create", "update", "delete", "replace"]
-MARKERS: dict[str, str] = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+BlockKind = Literal["create", "update", "adopt", "delete", "replace"]
+MARKERS: dict[str, str] = {"create": "+", "update": "~", "adopt": "~", "delete": "-",
+                           "replace": "-/+"}
 VERBS: dict[str, str] = {
     "create": "will be created",
     "update": "will be updated in place",
+    "adopt": "will be adopted",
     "delete": "will be destroyed",
 }
 WIDTH = len("reputation_policy")
@@ -71,6 +74,8 @@ def _kind(changes: list[Change]) -> BlockKind:
         return "create"
     if Action.DELETE_TENANT in actions:
         return "delete"
+    if Action.ADOPT_TENANT in actions:
+        return "adopt"
     return "update"
 
 
@@ -97,6 +102,9 @@ def block_lines(block: TenantBlock) -> list[str]:
         delete = block.first(Action.DELETE_TENANT)
         if delete is not None and delete.replace_of:
             head.insert(1, f"  # renamed to tenant.{delete.replace_of}: {RENAME_WARNING}")
+        adopt = block.first(Action.ADOPT_TENANT)
+        if adopt is not None:
+            head.insert(1, f"  # {adopt.reason}")
     return [*head, *_body(block), "    }"]
 
 
@@ -150,7 +158,7 @@ def _created(after: Tenant) -> list[str]:
 def _updates(block: TenantBlock, *, created: bool) -> list[str]:
     m = "+" if created else "~"
     lines: list[str] = []
-    for c in block.of(Action.UPDATE_TAGS):
+    for c in block.of(Action.ADOPT_TENANT) + block.of(Action.UPDATE_TAGS):
         lines += _map("~", "tags", tag_entries(c.before, c.after))
     for c in block.of(Action.SET_SUPPRESSION):
         lines.append(_attr("~", "suppression",

@@ -12,7 +12,8 @@ from reconciler.render.markdown import LIMIT, Budget, add_notices, header
 from reconciler.render.text import notice_lines
 
 NO_DRIFT = "No drift. The account matches the configuration."
-DRIFT_MARKERS = {"missing_tenant": "+", "unexpected_tenant": "-", "changed": "~"}
+DRIFT_MARKERS = {"missing_tenant": "+", "unexpected_tenant": "-", "changed": "~",
+                 "conflict": "!"}
 
 
 def drift_summary(items: tuple[DriftItem, ...]) -> str:
@@ -30,6 +31,11 @@ def describe(item: DriftItem) -> str:
         if item.replace_of:
             return f"renamed to tenant.{item.replace_of} in the config but still in the account"
         return "owned by this tool but absent from the config"
+    if item.kind == "conflict":
+        return str(item.expected)
+    if item.attribute == "ownership":
+        return ("no ownership tag; the config adopts the tenant (adopt: true): "
+                + _tags(item.actual, item.expected))
     if item.attribute == "tags":
         return _tags(item.actual, item.expected)
     if item.attribute == "resources":

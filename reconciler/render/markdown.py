@@ -10,10 +10,10 @@ import html
 import re
 from collections.abc import Iterable
 
-from reconciler.planning.plan import Plan
+from reconciler.planning.plan import Action, Conflict, Plan
 from reconciler.planning.planner import RENAME_WARNING
 from reconciler.render.blocks import MARKERS, VERBS, TenantBlock, block_lines, tenant_blocks
-from reconciler.render.text import NO_CHANGES, shorten, summary_line
+from reconciler.render.text import NO_CHANGES, conflict_summary, shorten, summary_line
 
 LIMIT = 65_000
 TABLE_ROWS = 200
@@ -101,22 +101,48 @@ def add_notices(budget: Budget, notices: tuple[str, ...]) -> None:
     budget.add("")
 
 
+def add_conflicts(budget: Budget, conflicts: tuple[Conflict, ...]) -> None:
+    """One warning callout per conflict: each needs a decision in the config."""
+    left = budget.add_all((f"> [!WARNING]\n> **Conflict** `{c.tenant}`: "
+                           f"{html.escape(c.message, quote=False)}\n" for c in conflicts),
+                          CALLOUTS_SHOWN)
+    if left:
+        budget.add(f"> [!WARNING]\n> … and {left:,} more conflicts (see the CI log).\n",
+                   force=True)
+
+
 def render_plan_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
-    """Summary, rename warnings, per-tenant table, notices, then collapsible details."""
+    """Summary, conflicts, rename and adoption call-outs, per-tenant table, notices, then
+    collapsible details."""
     budget = Budget(limit)
     for line in header(plan, "ses-reconciler plan"):
         budget.add(line, force=True)
     if plan.empty:
+        if plan.conflicts:
+            budget.add(f"**No changes to make. {conflict_summary(plan.conflicts)}**\n",
+                       force=True)
+            add_conflicts(budget, plan.conflicts)
+            add_notices(budget, plan.notices)
+            return budget.text()
         add_notices(budget, plan.notices)
         budget.add(f"**{NO_CHANGES}**", force=True)
         return budget.text()
-    budget.add(f"**{summary_line(plan.counts)}**\n", force=True)
+    summary = summary_line(plan.counts)
+    if plan.conflicts:
+        summary += f" {conflict_summary(plan.conflicts)}"
+    budget.add(f"**{summary}**\n", force=True)
+    add_conflicts(budget, plan.conflicts)
     blocks = tenant_blocks(plan)
     renames = [b for b in blocks if b.kind == "replace"]
     left = budget.add_all((f"> [!CAUTION]\n> **Rename** `{b.old}` → `{b.name}`: "
                            f"{RENAME_WARNING}.\n" for b in renames), CALLOUTS_SHOWN)
     if left:
         budget.add(f"> [!CAUTION]\n> … and {left:,} more renames.\n", force=True)
+    adoptions = [c for c in plan.changes if c.action is Action.ADOPT_TENANT]
+    left = budget.add_all((f"> [!IMPORTANT]\n> **Adopt** `{c.tenant}`: {c.reason}.\n"
+                           for c in adoptions), CALLOUTS_SHOWN)
+    if left:
+        budget.add(f"> [!IMPORTANT]\n> … and {left:,} more adoptions.\n", force=True)
     budget.add("| Tenant | Action | Add | Change | Destroy |\n|---|---|--:|--:|--:|")
     left = budget.add_all((table_row(b) for b in blocks), TABLE_ROWS)
     if left:

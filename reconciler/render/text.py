@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.planning.plan import Plan, PlanCounts
+from reconciler.planning.plan import Conflict, Plan, PlanCounts
 from reconciler.render.blocks import block_lines, tenant_blocks
 
 NO_CHANGES = "No changes. The account matches the configuration."
@@ -26,16 +26,36 @@ def notice_lines(notices: tuple[str, ...]) -> list[str]:
     return ["Notices (reported, not acted on):", *(f"  - {n}" for n in notices), ""]
 
 
+def conflict_lines(conflicts: tuple[Conflict, ...]) -> list[str]:
+    if not conflicts:
+        return []
+    return ["Conflicts (nothing is written to these tenants until the config decides):",
+            *(f"  ! {c.message}" for c in conflicts), ""]
+
+
+def conflict_summary(conflicts: tuple[Conflict, ...]) -> str:
+    n = len(conflicts)
+    return (f"{n:,} tenant{' is' if n == 1 else 's are'} in conflict and left untouched "
+            "(see Conflicts above).")
+
+
 def render_plan_text(plan: Plan) -> str:
-    """The whole plan; ends with the summary line, or the no-changes sentence."""
+    """The whole plan; ends with the summary line, or the no-changes sentence, then the
+    conflict count if any."""
     lines: list[str] = []
     if plan.scope is not None:
         lines += [f"Scope: {len(plan.scope):,} tenant(s): {shorten(plan.scope)}", ""]
     if plan.empty:
-        return "\n".join([*lines, *notice_lines(plan.notices), NO_CHANGES]) + "\n"
+        lines += [*conflict_lines(plan.conflicts), *notice_lines(plan.notices)]
+        if not plan.conflicts:
+            return "\n".join([*lines, NO_CHANGES]) + "\n"
+        return "\n".join([*lines, "No changes to make.", conflict_summary(plan.conflicts)]) + "\n"
     lines += ["ses-reconciler will perform the following actions:", ""]
     for block in tenant_blocks(plan):
         lines += [*block_lines(block), ""]
+    lines += conflict_lines(plan.conflicts)
     lines += notice_lines(plan.notices)
     lines.append(summary_line(plan.counts))
+    if plan.conflicts:
+        lines.append(conflict_summary(plan.conflicts))
     return "\n".join(lines) + "\n"

@@ -77,11 +77,43 @@ def test_select_searches_names_and_sorts() -> None:
     assert [t.name for t in chosen] == ["Shop-A", "Shop-B"]
 
 
-def test_summary_explains_adoption_of_unowned_tenants() -> None:
+def test_unowned_tenant_is_written_external_by_default() -> None:
+    text = import_tenant(have("Stray", owned=False), SETTINGS, SCHEMA).text
+    back = load_desired_texts({"settings.yaml": SETTINGS_TEXT, "t.yaml": text}).tenants["Stray"]
+    assert (back.external, back.adopt) == (True, False)
+
+
+def test_unowned_tenant_is_written_adopt_with_the_adopt_option() -> None:
+    text = import_tenant(have("Stray", owned=False), SETTINGS, SCHEMA, adopt=True).text
+    back = load_desired_texts({"settings.yaml": SETTINGS_TEXT, "t.yaml": text}).tenants["Stray"]
+    assert (back.external, back.adopt) == (False, True)
+
+
+def test_owned_tenant_is_written_without_adopt_or_external() -> None:
+    body = _body(have("Acme"))
+    assert "adopt" not in body and "external" not in body
+
+
+def test_adopt_option_leaves_owned_tenants_alone() -> None:
+    imported = import_tenant(have("Acme"), SETTINGS, SCHEMA, adopt=True)
+    assert "adopt" not in yaml.safe_load(imported.text)["tenants"]["Acme"]
+    assert not imported.adopt
+
+
+def test_summary_says_unowned_tenants_were_written_external() -> None:
     imported = import_tenants({"Stray": have("Stray", owned=False)}, SETTINGS, None, SCHEMA)
     summary = import_summary(imported, "imported", SETTINGS)
-    assert "Stray.yaml  (not owned)" in summary
-    assert "--tags Key=managed-by,Value=ses-reconciler" in summary
+    assert "Stray.yaml  (not owned) external: true" in summary
+    assert "without the ownership tag managed-by=ses-reconciler were written with" in summary
+    assert "(or import again with --adopt)" in summary
+
+
+def test_summary_says_unowned_tenants_will_be_adopted_with_the_adopt_option() -> None:
+    imported = import_tenants({"Stray": have("Stray", owned=False)}, SETTINGS, None, SCHEMA,
+                              adopt=True)
+    summary = import_summary(imported, "imported", SETTINGS)
+    assert "Stray.yaml  (not owned) adopt: true" in summary
+    assert 'the plan shows them as "will be adopted"' in summary
 
 
 def test_summary_of_nothing_says_nothing_was_written() -> None:

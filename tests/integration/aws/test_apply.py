@@ -13,7 +13,7 @@ from reconciler.emulator import Emulator
 from reconciler.errors import RunError
 from reconciler.planning.plan import Action, Change, Plan
 from reconciler.state import Address, Tenant
-from tests.integration.aws.accounts import IDENTITY, Seeder, desired
+from tests.integration.aws.accounts import IDENTITY, OWNED, Seeder, desired
 
 
 def change(action: Action, name: str, after: object = None, before: object = None,
@@ -23,7 +23,8 @@ def change(action: Action, name: str, after: object = None, before: object = Non
 
 
 def plan(*changes: Change) -> Plan:
-    return Plan(changes=changes, account="123456789012", region="us-east-1")
+    return Plan(changes=changes, account="123456789012", region="us-east-1",
+                ownership=("managed-by", "ses-reconciler"))
 
 
 def executor(factory: ClientFactory, *names: str, parallelism: int = 8) -> Executor:
@@ -89,14 +90,15 @@ def test_rerunning_a_partly_applied_plan_converges(
     seed.resources([IDENTITY])
     emulator.faults.fail("CreateTenantResourceAssociation", times=1,
                          error_code="BadRequestException")
-    create = change(Action.CREATE_TENANT, "Acme", after=Tenant("Acme", tags={"a": "1"}))
+    create = change(Action.CREATE_TENANT, "Acme",
+                    after=Tenant("Acme", tags={"a": "1", **OWNED}))
     add = change(Action.ASSOCIATE, "Acme", after=IDENTITY, depends_on=(create,))
     first = executor(factory).apply(plan(create, add))
     second = executor(factory).apply(plan(create, add))
     live = read_live(factory, desired(Tenant("Acme")))
     assert ([o.status for o in first.outcomes], second.ok) == (["applied", "failed"], True)
     assert (live.tenants["Acme"].tags, live.tenants["Acme"].resources) == (
-        {"a": "1"}, frozenset({IDENTITY}))
+        {"a": "1", **OWNED}, frozenset({IDENTITY}))
 
 
 def test_dependency_on_a_change_outside_the_plan_counts_as_satisfied(

@@ -9,6 +9,7 @@ import pytest
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.readers import read_live
 from reconciler.emulator import Emulator
+from reconciler.errors import RunError
 from reconciler.state import ResourceRef, Suppression, Tenant
 from tests.integration.aws.accounts import (
     CONFIG_SET,
@@ -19,6 +20,7 @@ from tests.integration.aws.accounts import (
     Seeder,
     desired,
 )
+from tests.integration.races import just_before
 
 
 def test_configured_tenant_reads_tags_suppression_and_associations(
@@ -239,3 +241,34 @@ def test_tenant_recreated_after_the_listing_reads_with_its_new_id(
     live = read_live(factory, desired(Tenant("Acme"), Tenant("Other")))
     assert live.tenants["Acme"].tenant_id == recreated[0]
     assert live.tenants["Acme"].reputation_policy == "standard"
+
+
+def test_associations_404_once_after_get_tenant_is_read_again(
+        emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
+    seed.resources([IDENTITY])
+    seed.tenant("Acme", resources=[IDENTITY])
+    emulator.faults.fail("ListTenantResources", resource="Acme", times=1,
+                         error_code="NotFoundException")
+    live = read_live(factory, desired(Tenant("Acme")))
+    assert live.tenants["Acme"].resources == frozenset({IDENTITY})
+    assert (factory.calls["GetTenant"], factory.calls["ListTenantResources"]) == (2, 2)
+
+
+def test_associations_404_twice_after_get_tenant_aborts_the_read(
+        emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
+    seed.tenant("Acme")
+    emulator.faults.fail("ListTenantResources", resource="Acme",
+                         error_code="NotFoundException")
+    with pytest.raises(RunError, match=r"^tenant\.Acme exists \(GetTenant found it\) but "
+                                       r"ListTenantResources answered NotFound twice"):
+        read_live(factory, desired(Tenant("Acme")))
+
+
+def test_tenant_deleted_between_get_tenant_and_its_associations_is_absent(
+        emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
+    seed.tenant("Acme")
+    with just_before(emulator, "ListTenantResources", "Acme",
+                     lambda: seed.ses.delete_tenant(TenantName="Acme")):
+        live = read_live(factory, desired(Tenant("Acme")))
+    assert "Acme" not in live.tenants
+    assert (factory.calls["GetTenant"], factory.calls["ListTenantResources"]) == (2, 1)

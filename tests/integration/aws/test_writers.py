@@ -8,16 +8,20 @@ from botocore.exceptions import ClientError
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.writers import TenantArns, WriteContext, write
 from reconciler.emulator import Emulator
+from reconciler.errors import NotOwnedError
 from reconciler.planning.plan import Action, Change
 from reconciler.state import Address, ArnContext, Suppression, Tenant
-from tests.integration.aws.accounts import IDENTITY, TEMPLATE, Seeder
+from tests.integration.aws.accounts import IDENTITY, OWNED, TEMPLATE, Seeder
 
 POLICY_ARN = "arn:aws:ses:us-east-1:aws:reputation-policy/{}"
 
 
+OWNERSHIP = ("managed-by", "ses-reconciler")
+
+
 @pytest.fixture
 def ctx(factory: ClientFactory) -> WriteContext:
-    return WriteContext(factory.client("sesv2"), TenantArns(), factory.arn_context())
+    return WriteContext(factory.client("sesv2"), TenantArns(), factory.arn_context(), OWNERSHIP)
 
 
 def change(action: Action, name: str = "Acme", before: object = None,
@@ -57,12 +61,39 @@ def test_create_records_the_new_arn_for_later_writers(ctx: WriteContext, seed: S
     assert ctx.arns.get("Acme") == get(seed)["TenantArn"]
 
 
-def test_create_of_an_existing_tenant_adopts_it_and_aligns_tags(
+def test_create_of_a_tenant_left_by_an_interrupted_apply_continues_and_aligns_tags(
         ctx: WriteContext, seed: Seeder) -> None:
-    created = seed.tenant("Acme", {"old": "1", "env": "dev"})
-    write(ctx, change(Action.CREATE_TENANT, after=Tenant("Acme", tags={"env": "prod"})))
+    created = seed.tenant("Acme", {"old": "1", "env": "dev", **OWNED})
+    write(ctx, change(Action.CREATE_TENANT, after=Tenant("Acme", tags={"env": "prod", **OWNED})))
     assert ctx.arns.get("Acme") == created["TenantArn"]
-    assert get(seed)["Tags"] == [{"Key": "env", "Value": "prod"}]
+    assert {t["Key"]: t["Value"] for t in get(seed)["Tags"]} == {"env": "prod", **OWNED}
+
+
+def test_create_of_someone_elses_tenant_fails_naming_it_and_the_way_to_adopt_it(
+        ctx: WriteContext, seed: Seeder) -> None:
+    seed.tenant("Acme", {"team": "other"})
+    with pytest.raises(NotOwnedError) as caught:
+        write(ctx, change(Action.CREATE_TENANT, after=Tenant("Acme", tags=dict(OWNED))))
+    assert str(caught.value) == (
+        "tenant.Acme already exists without the ownership tag managed-by=ses-reconciler (it was "
+        "created outside this apply), so nothing was written to it; add `adopt: true` to its "
+        "entry to take it over, then plan again.")
+    assert ctx.arns.get("Acme") is None
+
+
+def test_create_of_someone_elses_tenant_leaves_it_byte_identical(
+        ctx: WriteContext, factory: ClientFactory, seed: Seeder) -> None:
+    seed.resources([IDENTITY])
+    seed.tenant("Acme", {"team": "other", "env": "dev"}, [IDENTITY],
+                SuppressionAttributes={"SuppressionScope": "ACCOUNT",
+                                       "SuppressedReasons": ["BOUNCE"]})
+    before = (get(seed), resources(seed), entity(seed))
+    wanted = Tenant("Acme", tags={"env": "prod", **OWNED},
+                    suppression=Suppression("TENANT", frozenset({"COMPLAINT"})))
+    with pytest.raises(NotOwnedError):
+        write(ctx, change(Action.CREATE_TENANT, after=wanted))
+    assert (get(seed), resources(seed), entity(seed)) == before
+    assert set(factory.calls) == {"GetCallerIdentity", "CreateTenant", "GetTenant"}
 
 
 def test_delete_removes_the_tenant(ctx: WriteContext, seed: Seeder) -> None:

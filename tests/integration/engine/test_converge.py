@@ -202,7 +202,7 @@ def test_drift_json_report_names_tenant_and_attribute(
     assert result.exit_code == 2, result.output
     document = json.loads(result.stdout)
     assert json.loads(report.read_text(encoding="utf-8")) == document
-    assert document["summary"] == {"tenants_drifted": 1, "items": 1}
+    assert document["summary"] == {"tenants_drifted": 1, "items": 1, "conflicts": 0}
     [item] = document["drift"]
     assert (item["tenant"], item["attribute"], item["actual"], item["expected"]) == (
         "Acme", "reputation_policy", "none", "strict")

@@ -55,14 +55,14 @@ def test_owned_tenant_surplus_associations_are_disassociated() -> None:
     assert only(plan, "Acme", Action.DISASSOCIATE).before == ref("template/old")
 
 
-def test_unowned_tenant_tags_are_additive_and_the_ownership_tag_is_not_added() -> None:
-    plan = make_plan(desired(want("Legacy", tags={"Env": "prod"})),
+def test_external_tenant_tags_are_additive_and_the_ownership_tag_is_not_added() -> None:
+    plan = make_plan(desired(want("Legacy", tags={"Env": "prod"}, external=True)),
                      live(have("Legacy", owned=False, tags={"Env": "dev", "Team": "x"})))
     assert only(plan, "Legacy", Action.UPDATE_TAGS).after == {"Env": "prod", "Team": "x"}
 
 
-def test_unowned_tenant_associations_are_additive() -> None:
-    plan = make_plan(desired(want("Legacy", "identity/new.com")),
+def test_external_tenant_associations_are_additive() -> None:
+    plan = make_plan(desired(want("Legacy", "identity/new.com", external=True)),
                      live(have("Legacy", "identity/old.com", owned=False)))
     assert actions_of(plan, "Legacy") == [Action.ASSOCIATE]
 
@@ -70,16 +70,17 @@ def test_unowned_tenant_associations_are_additive() -> None:
 DECLARED = frozenset({"reputation_policy", "sending_status", "suppression"})
 
 
-def test_unowned_tenant_declared_scalars_are_reconciled() -> None:
+def test_external_tenant_declared_scalars_are_reconciled() -> None:
     plan = make_plan(desired(want("Legacy", reputation_policy="strict", sending_status="DISABLED",
-                                  suppression=sup("TENANT", "BOUNCE"), declared=DECLARED)),
+                                  suppression=sup("TENANT", "BOUNCE"), declared=DECLARED,
+                                  external=True)),
                      live(have("Legacy", owned=False)))
     assert set(actions_of(plan, "Legacy")) == {Action.SET_POLICY, Action.SET_STATUS,
                                                Action.SET_SUPPRESSION}
 
 
-def test_unowned_tenant_keeps_scalars_the_config_does_not_declare() -> None:
-    plan = make_plan(desired(want("Legacy")),
+def test_external_tenant_keeps_scalars_the_config_does_not_declare() -> None:
+    plan = make_plan(desired(want("Legacy", external=True)),
                      live(have("Legacy", owned=False, reputation_policy="strict",
                                customer="DISABLED", suppression=sup("TENANT", "BOUNCE"))))
     assert actions_of(plan, "Legacy") == []
@@ -91,8 +92,8 @@ def test_owned_tenant_scalars_follow_the_defaults_even_when_undeclared() -> None
     assert set(actions_of(plan, "Acme")) == {Action.SET_POLICY, Action.SET_SUPPRESSION}
 
 
-def test_unowned_tenant_keeping_undeclared_things_is_reported() -> None:
-    plan = make_plan(desired(want("Legacy")),
+def test_external_tenant_keeping_undeclared_things_is_reported() -> None:
+    plan = make_plan(desired(want("Legacy", external=True)),
                      live(have("Legacy", "identity/x.com", owned=False, tags={"T": "1"})))
     assert plan.empty
     assert plan.notices == (

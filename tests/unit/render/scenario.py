@@ -1,4 +1,5 @@
-"""A representative account and config: creates, updates, a move, a rename, a delete, notices."""
+"""A representative account and config: creates, updates, a move, a rename, a delete, an
+external tenant, notices; and a second one about ownership: an adoption and a conflict."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ DESIRED = desired(
     want("Gamma", "configuration-set/gamma"),
     want("NewName", "identity/old.example.com", "configuration-set/old", replaces="OldName"),
     want("Paused"),
-    want("Legacy", tags={"Owner": "platform"}),
+    want("Legacy", tags={"Owner": "platform"}, external=True),
 )
 
 LIVE = live(
@@ -32,9 +33,27 @@ LIVE = live(
     have("Foreign", owned=False),
 )
 
+OWNERSHIP_DESIRED = desired(
+    want("Orphan", "identity/orphan.com", tags={"Team": "mail"}, adopt=True),
+    want("Stray", "identity/stray.com"),
+    want("Partner", "identity/partner-new.com", external=True),
+)
+
+OWNERSHIP_LIVE = live(
+    have("Orphan", "identity/orphan.com", "template/extra", owned=False,
+         tags={"Team": "core", "Cost": "42"}, reputation_policy="strict"),
+    have("Stray", "identity/stray.com", owned=False, tags={"Team": "web"}),
+    have("Partner", "identity/partner.com", owned=False),
+)
+
 
 def representative_plan() -> Plan:
     return make_plan(DESIRED, LIVE)
+
+
+def ownership_plan() -> Plan:
+    """Orphan is adopted (tag first, then a full sync), Stray is a conflict, Partner external."""
+    return make_plan(OWNERSHIP_DESIRED, OWNERSHIP_LIVE)
 
 
 def representative_report() -> ApplyReport:

@@ -32,5 +32,5 @@ def test_one_drifted_tenant_is_singular() -> None:
 
 def test_drift_json_summarises_and_describes_each_item() -> None:
     data = json.loads(render_drift_json(representative_plan()))
-    assert data["summary"] == {"tenants_drifted": 7, "items": 11}
+    assert data["summary"] == {"tenants_drifted": 7, "items": 11, "conflicts": 0}
     assert data["drift"][0]["description"] == "in the config but absent from the account"

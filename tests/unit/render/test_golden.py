@@ -15,7 +15,11 @@ from reconciler.render import (
     render_plan_text,
 )
 from tests.unit.render.golden import assert_golden
-from tests.unit.render.scenario import representative_plan, representative_report
+from tests.unit.render.scenario import (
+    ownership_plan,
+    representative_plan,
+    representative_report,
+)
 
 PLAN_RENDERERS = {
     "plan.txt": render_plan_text,
@@ -30,6 +34,11 @@ PLAN_RENDERERS = {
 @pytest.mark.parametrize("name", sorted(PLAN_RENDERERS))
 def test_representative_plan_renders_as_its_golden_file(name: str) -> None:
     assert_golden(name, PLAN_RENDERERS[name](representative_plan()))
+
+
+@pytest.mark.parametrize("name", sorted(PLAN_RENDERERS))
+def test_adoption_and_conflict_render_as_their_golden_file(name: str) -> None:
+    assert_golden(f"ownership-{name}", PLAN_RENDERERS[name](ownership_plan()))
 
 
 def test_apply_report_text_matches_its_golden_file() -> None:

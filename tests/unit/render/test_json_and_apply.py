@@ -17,7 +17,7 @@ def test_plan_json_is_the_loadable_saved_plan() -> None:
 def test_plan_json_has_a_format_version_and_summary() -> None:
     data = json.loads(render_plan_json(representative_plan()))
     assert data["format_version"] == 1
-    assert data["summary"] == {"add": 7, "change": 6, "destroy": 4, "tenants": 7}
+    assert data["summary"] == {"add": 7, "change": 6, "destroy": 4, "tenants": 7, "conflicts": 0}
 
 
 def test_plan_json_marks_values_known_after_apply() -> None:
