@@ -5,12 +5,19 @@ share of the tenants needs `--force`, because a broken config or a wrong account
 as "everything changes". As in octoDNS (whose percentages start at 10 existing records), the
 shares only count from `min_tenants` owned tenants: below that any single change is a large
 share, and re-running an apply that was interrupted would need `--force` to recover.
+
+An existing tenant counts as changed only when the plan alters or removes something it has, or
+loosens or pauses it. A tenant whose changes only add associations, or tighten SES's default
+policy (`standard` to `strict`), gains what a create would have given it: that is what
+re-running an apply killed between a CreateTenant and its follow-ups looks like, so it does not
+count, whatever the size of the account.
 """
 
 from __future__ import annotations
 
 from reconciler.errors import SafetyError
-from reconciler.planning.plan import Action, Plan
+from reconciler.planning.diff import DEFAULT_POLICY
+from reconciler.planning.plan import Action, Change, Plan
 from reconciler.state import Settings
 
 NAMES_SHOWN = 5
@@ -20,6 +27,22 @@ def _names(names: list[str]) -> str:
     shown = ", ".join(names[:NAMES_SHOWN])
     more = len(names) - NAMES_SHOWN
     return f"{shown}, … and {more:,} more" if more > 0 else shown
+
+
+def _only_adds(change: Change) -> bool:
+    """Whether a change on an existing tenant leaves everything it had in place."""
+    if change.action is Action.ASSOCIATE:
+        return True
+    # tightening SES's default policy; loosening to `none` or pausing always counts
+    return (change.action is Action.SET_POLICY and change.before == DEFAULT_POLICY
+            and change.after == "strict")
+
+
+def changed_tenants(plan: Plan) -> list[str]:
+    """Existing tenants the plan alters: not created by it, and not only gaining additions."""
+    created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
+    altering = {c.tenant for c in plan.changes if not _only_adds(c)}
+    return sorted(altering - created)
 
 
 def _percent(part: int, whole: int) -> float:
@@ -32,9 +55,10 @@ def check_safety(
     """Raise `SafetyError` naming the flag that would allow the plan.
 
     `live_managed_count` is the number of live tenants the tool manages (owned ones). The change
-    share counts tenants that exist and would be modified or deleted; creating new tenants is
-    never "changing" existing ones. `force` lifts the percentage limits, not the delete flag;
-    with fewer than `settings.min_tenants` owned tenants the percentages do not apply.
+    share counts tenants that exist and would be altered (`changed_tenants`) or deleted;
+    creating new tenants is never "changing" existing ones. `force` lifts the percentage limits,
+    not the delete flag; with fewer than `settings.min_tenants` owned tenants the percentages do
+    not apply.
     """
     deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
@@ -51,8 +75,7 @@ def check_safety(
             f"({share:.1f}%), above max_delete_percent {settings.max_delete_percent:g}%; "
             "pass --force to allow it."
         )
-    created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
-    changed = sorted({c.tenant for c in plan.changes} - created)
+    changed = changed_tenants(plan)
     share = _percent(len(changed), live_managed_count)
     if changed and share > settings.max_change_percent:
         raise SafetyError(

@@ -101,3 +101,52 @@ def test_min_tenants_zero_applies_the_percentages_to_any_account() -> None:
 def test_a_raised_floor_lifts_the_percentages_below_it() -> None:
     lenient = Settings(max_delete_percent=10, max_change_percent=50, min_tenants=100)
     check_safety(_changing(60), lenient, live_managed_count=99, allow_delete=False, force=False)
+
+
+def _unfinished(n: int):
+    """Owned tenants as an apply killed after their CreateTenant calls leaves them."""
+    return make_plan(
+        desired(*(want(f"T{i}", "identity/a.example.com", reputation_policy="strict")
+                  for i in range(n))),
+        live(*(have(f"T{i}") for i in range(n))))
+
+
+def test_finishing_interrupted_creates_does_not_count_as_changing() -> None:
+    """The re-run of an apply killed between creates and follow-ups needs no --force."""
+    plan = _unfinished(20)
+    assert len(plan.changes) == 40
+    check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
+
+
+def test_adding_an_association_alone_does_not_count_as_changing() -> None:
+    plan = make_plan(desired(*(want(f"T{i}", "identity/a.example.com") for i in range(20))),
+                     live(*(have(f"T{i}") for i in range(20))))
+    check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
+
+
+def test_rewriting_a_policy_that_is_not_the_default_counts_as_changing() -> None:
+    plan = make_plan(desired(*(want(f"T{i}", reputation_policy="none") for i in range(20))),
+                     live(*(have(f"T{i}", reputation_policy="strict") for i in range(20))))
+    with pytest.raises(SafetyError, match=r"changes 20 of 20 managed tenants"):
+        check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
+
+
+def test_pausing_counts_as_changing_even_when_no_status_was_written() -> None:
+    plan = make_plan(desired(*(want(f"T{i}", sending_status="DISABLED") for i in range(20))),
+                     live(*(have(f"T{i}") for i in range(20))))
+    with pytest.raises(SafetyError, match=r"changes 20 of 20 managed tenants"):
+        check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
+
+
+def test_loosening_the_default_policy_to_none_counts_as_changing() -> None:
+    plan = make_plan(desired(*(want(f"T{i}", reputation_policy="none") for i in range(20))),
+                     live(*(have(f"T{i}") for i in range(20))))
+    with pytest.raises(SafetyError, match=r"changes 20 of 20 managed tenants"):
+        check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
+
+
+def test_removing_an_association_counts_as_changing() -> None:
+    plan = make_plan(desired(*(want(f"T{i}") for i in range(20))),
+                     live(*(have(f"T{i}", "identity/a.example.com") for i in range(20))))
+    with pytest.raises(SafetyError, match=r"changes 20 of 20 managed tenants"):
+        check_safety(plan, SETTINGS, live_managed_count=20, allow_delete=False, force=False)
