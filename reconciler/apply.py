@@ -12,10 +12,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from graphlib import CycleError, TopologicalSorter
 
-from botocore.exceptions import ClientError
-
 from reconciler.aws.clients import ClientFactory
-from reconciler.aws.wire import error_code, error_message
+from reconciler.aws.failures import describe
 from reconciler.aws.writers import WRITERS, TenantArns, WriteContext
 from reconciler.errors import ReconcilerError, RunError
 from reconciler.planning.plan import Action, Change, Plan
@@ -24,12 +22,6 @@ from reconciler.state import Live
 
 Progress = Callable[[int, int], None]  # (finished, total) after each change
 Writer = Callable[[WriteContext, Change], None]
-
-
-def _describe(err: Exception) -> str:
-    if isinstance(err, ClientError):
-        return f"{error_code(err)}: {error_message(err)}"
-    return f"{type(err).__name__}: {err}"
 
 
 class Executor:
@@ -55,7 +47,7 @@ class Executor:
                 raise ReconcilerError(f"no writer for action {change.action}")
             writer(self.context, change)
         except Exception as err:  # one broken change must not stop the others
-            return Outcome(change, "failed", _describe(err), time.monotonic() - started)
+            return Outcome(change, "failed", describe(err), time.monotonic() - started)
         return Outcome(change, "applied", "", time.monotonic() - started)
 
     def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:

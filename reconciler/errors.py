@@ -40,3 +40,15 @@ class SafetyError(RunError):
 
 class StalePlanError(RunError):
     """A saved plan no longer matches the account or the config it was computed from."""
+
+
+class AwsError(RunError):
+    """A call to AWS failed: the message says what was being done, AWS's answer and the fix."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class OptionConflictError(RunError):
+    """Command-line options contradict each other or the config (a usage error, exit 2)."""
