@@ -5,6 +5,7 @@ Each command is thin: parse options, call one library function, render, map erro
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import traceback
@@ -18,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from click.core import ParameterSource
 
 from reconciler import __version__
+from reconciler.apply import DEFAULT_GRACE
 from reconciler.aws.failures import is_aws_failure, translate
 from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_run
 from reconciler.errors import ConfigError, OptionConflictError, ReconcilerError, RunError
@@ -257,13 +259,15 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
                 _print_stats(run, stats)
                 return
             _confirm(auto_approve)
-            with _progress(len(result.plan.changes)) as progress:
+            with _progress(len(result.plan.changes)) as progress, _stop_on_signals() as stop:
                 report = run.apply(result, allow_delete=allow_delete, force=force,
-                                   progress=progress)
+                                   progress=progress, stop=stop)
             _print_stats(run, stats)
     except (ConfigError, RunError) as err:
         _fail(err)
     click.echo(render_apply(report, "text"), nl=False)
+    if report.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     if not report.ok:
         sys.exit(EXIT_ERROR)
 
@@ -278,6 +282,30 @@ def _confirm(auto_approve: bool) -> None:
                           show_default=False, err=True)
     if answer != "yes":
         raise RunError("apply cancelled; nothing was changed")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT and SIGTERM during the apply set an event instead of killing the process: the
+    executor starts nothing new, lets the calls in flight finish and reports; the previous
+    handlers come back afterwards."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def request_stop(signum: int, _frame: object) -> None:
+        if not stop.is_set():
+            click.echo(f"\n{signal.Signals(signum).name}: starting no new change; waiting for "
+                       f"the ones in flight (up to {DEFAULT_GRACE:g} s)", err=True)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ plan and apply share clients, the rate limiter and the call counts.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -113,14 +114,16 @@ class Run:
         return PlanResult(self.desired, live, plan)
 
     def apply(self, result: PlanResult, *, allow_delete: bool, force: bool,
-              progress: Progress | None = None) -> ApplyReport:
+              progress: Progress | None = None,
+              stop: threading.Event | None = None) -> ApplyReport:
+        """`stop` (set on an interrupt) ends the apply early; see `Executor.apply`."""
         managed = result.plan.meta.get(LIVE_MANAGED)
         if not isinstance(managed, int):
             managed = _managed(result.live, self.desired)
         check_safety(result.plan, self.desired.settings, live_managed_count=managed,
                      allow_delete=allow_delete, force=force)
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
-        return executor.apply(result.plan, progress=progress)
+        return executor.apply(result.plan, progress=progress, stop=stop)
 
     def read_all(self) -> Live:
         """Every live tenant, in the config or not, owned or not: what `status` and `import`

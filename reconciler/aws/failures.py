@@ -173,7 +173,8 @@ def _botocore_sentence(err: BotoCoreError, what: str) -> str:
     if isinstance(err, NoRegionError):
         return f"{what} needs an AWS Region; pass --region or set settings.region"
     if isinstance(err, SSOError | TokenRetrievalError):
-        return (f"{what} failed because the SSO session is missing or expired ({err}); "
+        return (f"{what} failed because the SSO session is missing or expired "
+                f"({type(err).__name__}); "
                 f"run `aws sso login` and rerun")
     if isinstance(err, CredentialRetrievalError):
         return (f"{what} could not load AWS credentials ({err}); check the credential source "
