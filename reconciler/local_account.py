@@ -6,6 +6,7 @@ config references, so a new user can plan and apply the example without any AWS 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,9 @@ def require_emulator(purpose: str = "--target local") -> None:
 def open_local_account(desired: Desired, state_file: Path,
                        region: str) -> Iterator[ClientFactory]:
     require_emulator()
+    # The emulated account has no profiles; moto's own boto3 sessions fail on a named one.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
     first_use = not state_file.exists()
     state_file.parent.mkdir(parents=True, exist_ok=True)
     account = desired.settings.account_id or DEFAULT_ACCOUNT

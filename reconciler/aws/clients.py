@@ -65,11 +65,11 @@ class ClientFactory:
     def __init__(self, profile: str | None = None, region: str | None = None,
                  endpoint_url: str | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
                  limiter: AdaptiveRateLimiter | None = None, parallelism: int = 8, *,
-                 environment_endpoint: bool = True) -> None:
+                 emulated: bool = False) -> None:
         with aws_failures("opening the AWS session"):
             self.session = boto3.Session(profile_name=profile, region_name=region)
         self.region: str = region or self.session.region_name or DEFAULT_REGION
-        if environment_endpoint:
+        if not emulated:
             endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         self.endpoint_url = endpoint_url
         if limiter is None:
@@ -82,7 +82,7 @@ class ClientFactory:
             retries={"mode": "standard", "max_attempts": max_attempts},
             max_pool_connections=max(32, parallelism + 2),
             connect_timeout=CONNECT_TIMEOUT,
-            ignore_configured_endpoint_urls=not environment_endpoint,
+            ignore_configured_endpoint_urls=emulated,
         )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -93,8 +93,8 @@ class ClientFactory:
         """A factory for an in-process emulator: no endpoint URL, yet no 1 rps pacing either.
 
         AWS_ENDPOINT_URL is ignored: it would send the calls past the emulator."""
-        return cls(region=region, limiter=AdaptiveRateLimiter.for_local(),
-                   environment_endpoint=False, **kwargs)
+        return cls(region=region, limiter=AdaptiveRateLimiter.for_local(), emulated=True,
+                   **kwargs)
 
     def client(self, service: str) -> Any:
         """The cached client for `service`; made under a lock (sessions are not thread-safe)."""

@@ -96,6 +96,15 @@ def test_explicit_target_local_ignores_aws_endpoint_url_from_the_environment(
     assert state(tmp_path).exists()
 
 
+def test_explicit_target_local_ignores_aws_profile_from_the_environment(
+        local_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "not-in-any-config-file")
+    result = run_cli("apply", local_config, "--target", "local", "--local-state",
+                     state(tmp_path), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "Apply complete: 1 applied" in result.stdout
+
+
 def test_the_endpoint_url_help_says_it_selects_aws() -> None:
     text = " ".join(run_cli("plan", "--help").stdout.split())
     assert "selects --target aws even when the config says target: local" in text
