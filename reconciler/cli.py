@@ -20,7 +20,7 @@ from click.core import ParameterSource
 
 from reconciler import __version__
 from reconciler.apply import DEFAULT_GRACE
-from reconciler.aws.failures import is_aws_failure, translate
+from reconciler.aws.failures import translate
 from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_run
 from reconciler.errors import ConfigError, OptionConflictError, ReconcilerError, RunError
 from reconciler.planning import dump_plan
@@ -61,8 +61,10 @@ class _Main(click.Group):
         except (KeyboardInterrupt, click.Abort):
             click.echo("\ninterrupted before any change was made", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        except (ReconcilerError, BotoCoreError, ClientError) as err:
-            _fail(translate(err) if is_aws_failure(err) else err)  # type: ignore[arg-type]
+        except (BotoCoreError, ClientError) as err:
+            _fail(translate(err))
+        except ReconcilerError as err:
+            _fail(err)
         except Exception as err:
             if _debug():
                 raise

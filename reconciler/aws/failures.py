@@ -98,10 +98,6 @@ def doing(operation: str, service: str | None = None) -> str:
     return f"{phrase} ({service} {operation})" if service else f"{phrase} ({operation})"
 
 
-def is_aws_failure(err: BaseException) -> bool:
-    return isinstance(err, BotoCoreError | ClientError)
-
-
 def translate(err: BotoCoreError | ClientError, what: str = "calling AWS") -> AwsError:
     """The one-sentence error for a botocore exception.
 
@@ -122,7 +118,7 @@ def describe(err: Exception) -> str:
             return str(translate(err))
         return f"{code}: {error_message(err)}"
     if isinstance(err, BotoCoreError):
-        return str(translate(err))
+        return str(translate(err, "applying the change"))
     return f"{type(err).__name__}: {err}"
 
 
