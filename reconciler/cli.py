@@ -55,7 +55,8 @@ class _Main(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit):
             raise
         except (KeyboardInterrupt, click.Abort):
@@ -71,6 +72,24 @@ class _Main(click.Group):
             click.echo(f"error: unexpected {type(err).__name__}: {err}; rerun with --debug "
                        f"for details", err=True)
             sys.exit(EXIT_ERROR)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, a container stopped) unwinds like Ctrl-C, so cleanups run;
+    during an apply `_stop_on_signals` takes over both signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

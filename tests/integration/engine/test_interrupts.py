@@ -85,8 +85,9 @@ def test_an_interrupted_apply_reports_what_was_not_started_and_the_rerun_converg
     assert again.exit_code == 0, again.output
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_read_ends_in_one_sentence_and_makes_no_more_calls(
-        slow_config: Path, emulator_server: EmulatorServer) -> None:
+        slow_config: Path, emulator_server: EmulatorServer, signum: signal.Signals) -> None:
     ses = boto3.client("sesv2", region_name="us-east-1", endpoint_url=emulator_server.url)
     emulator_server.faults.configure(latency_ms=0)
     for name in tenants():
@@ -95,7 +96,7 @@ def test_an_interrupted_read_ends_in_one_sentence_and_makes_no_more_calls(
     emulator_server.faults.configure(latency_ms=LATENCY_MS)
     process = start(emulator_server, "plan", slow_config)
     wait_until(lambda: calls(emulator_server, "GetTenant") >= 2, process)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err.strip() == "interrupted before any change was made"
