@@ -5,27 +5,43 @@ Each command is thin: parse options, call one library function, render, map erro
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from botocore.exceptions import BotoCoreError, ClientError
+from click.core import ParameterSource
 
 from reconciler import __version__
+from reconciler.apply import DEFAULT_GRACE
+from reconciler.aws.failures import translate
 from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_apply_run, open_run
-from reconciler.errors import ConfigError, RunError
+from reconciler.errors import ConfigError, OptionConflictError, ReconcilerError, RunError
 from reconciler.planning import Plan, dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
 
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
 T = TypeVar("T")
 
 
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.find_root().params.get("debug"))
+
+
 def _fail(err: Exception) -> NoReturn:
-    """Config errors list every diagnostic; run errors are one clear sentence."""
+    """Config errors list every diagnostic; run errors are one clear sentence (after the
+    traceback with --debug)."""
+    if isinstance(err, OptionConflictError):
+        raise click.UsageError(str(err), click.get_current_context(silent=True))
+    if _debug():
+        traceback.print_exception(err, file=sys.stderr)
     if isinstance(err, ConfigError):
         for diagnostic in err.diagnostics:
             click.echo(str(diagnostic), err=True)
@@ -34,9 +50,53 @@ def _fail(err: Exception) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Whatever escapes a command ends in one sentence, never a traceback (unless --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("\ninterrupted before any change was made", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (BotoCoreError, ClientError) as err:
+            _fail(translate(err))
+        except ReconcilerError as err:
+            _fail(err)
+        except Exception as err:
+            if _debug():
+                raise
+            click.echo(f"error: unexpected {type(err).__name__}: {err}; rerun with --debug "
+                       f"for details", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, a container stopped) unwinds like Ctrl-C, so cleanups run;
+    during an apply `_stop_on_signals` takes over both signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ses-reconciler")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="SES_RECONCILER_DEBUG",
+              help="Print the traceback of an error (also SES_RECONCILER_DEBUG=1).")
+def main(debug: bool) -> None:
     """Declarative reconciler for Amazon SES v2 tenants."""
 
 
@@ -52,6 +112,12 @@ def local() -> None:
               help="JSON file the account is loaded from and saved to.")
 def local_serve(port: int, host: str, state_file: str | None) -> None:
     """Serve the emulated account over HTTP until interrupted (use it with --endpoint-url)."""
+    from reconciler.local_account import require_emulator
+
+    try:
+        require_emulator("local serve")
+    except RunError as err:
+        _fail(err)
     from reconciler.emulator.server import EmulatorServer, serve
 
     def ready(server: EmulatorServer) -> None:
@@ -109,19 +175,27 @@ def _account_options(func: Callable[..., None]) -> Callable[..., None]:
     """The account options alone, for a command whose config is optional (import)."""
     decorators = [
         click.option("--target", type=click.Choice(["aws", "local"]), default=None,
-                     help="Where to run; default settings.target, else aws."),
+                     help="Where to run; default: aws when an endpoint URL is given, else "
+                          "settings.target, else aws."),
         click.option("--local-state", type=click.Path(path_type=Path),
                       default=DEFAULT_LOCAL_STATE, show_default=True,
                       help="The emulated account file for --target local."),
         click.option("--endpoint-url", envvar="AWS_ENDPOINT_URL", default=None,
-                     help="Send AWS calls here (e.g. an `ses-reconciler local serve`)."),
+                     help="Send AWS calls here (e.g. an `ses-reconciler local serve`); "
+                          "selects --target aws even when the config says target: local. "
+                          "Also AWS_ENDPOINT_URL, which an explicit --target local ignores; "
+                          "the flag with --target local is an error."),
         click.option("--region", default=None, help="Default: settings.region."),
-        click.option("--profile", default=None, help="AWS profile from the shared config."),
+        click.option("--profile", default=None,
+                     help="AWS profile from the shared config (AWS only: an error with "
+                          "--target local, or with target: local from the config unless "
+                          "--target aws or --endpoint-url is given)."),
         click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True,
                      help="Concurrent API calls."),
         click.option("--max-rate", type=click.FloatRange(min=0), default=None,
                      help="Requests per second per operation family (0: no client-side limit; "
-                          "throttling still backs off). Default: about 1 against AWS."),
+                          "throttling still backs off). Default: about 1 against AWS. AWS "
+                          "only, like --profile."),
         click.option("--stats", is_flag=True, help="Print API calls per operation on stderr."),
         click.option("--lock-timeout", type=click.FloatRange(min=0), default=0.0,
                      show_default=True, metavar="SECONDS",
@@ -134,10 +208,15 @@ def _account_options(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _options(kw: dict[str, Any]) -> TargetOptions:
+    ctx = click.get_current_context()
+    from_environment = frozenset(
+        name for name in ("target", "endpoint_url", "profile", "max_rate")
+        if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT)
     return TargetOptions(target=kw.pop("target"), local_state=kw.pop("local_state"),
                          endpoint_url=kw.pop("endpoint_url"), region=kw.pop("region"),
                          profile=kw.pop("profile"), parallelism=kw.pop("parallelism"),
-                         max_rate=kw.pop("max_rate"), lock_timeout=kw.pop("lock_timeout"))
+                         max_rate=kw.pop("max_rate"), lock_timeout=kw.pop("lock_timeout"),
+                         from_environment=from_environment)
 
 
 def _print_stats(run: Run, enabled: bool) -> None:
@@ -208,9 +287,9 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
                 _exit_on_conflicts(result.plan)
                 return
             _confirm(auto_approve)
-            with _progress(len(result.plan.changes)) as progress:
+            with _progress(len(result.plan.changes)) as progress, _stop_on_signals() as stop:
                 report = run.apply(result, allow_delete=allow_delete, force=force,
-                                   progress=progress)
+                                   progress=progress, stop=stop)
             _print_stats(run, stats)
     except (ConfigError, RunError) as err:
         _fail(err)
@@ -218,6 +297,8 @@ def apply(config: Path, plan_file: Path | None, auto_approve: bool, allow_delete
     lost = run.lock_lost()
     if lost:
         click.echo(f"warning: {lost}", err=True)
+    if report.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     _exit_on_conflicts(result.plan)
     if not report.ok:
         sys.exit(EXIT_ERROR)
@@ -241,6 +322,30 @@ def _confirm(auto_approve: bool) -> None:
                           show_default=False, err=True)
     if answer != "yes":
         raise RunError("apply cancelled; nothing was changed")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT and SIGTERM during the apply set an event instead of killing the process: the
+    executor starts nothing new, lets the calls in flight finish and reports; the previous
+    handlers come back afterwards."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def request_stop(signum: int, _frame: object) -> None:
+        if not stop.is_set():
+            click.echo(f"\n{signal.Signals(signum).name}: starting no new change; waiting for "
+                       f"the ones in flight (up to {DEFAULT_GRACE:g} s)", err=True)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager

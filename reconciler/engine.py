@@ -7,6 +7,7 @@ plan and apply share clients, the rate limiter and the call counts.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -16,10 +17,11 @@ from typing import Literal
 from reconciler.apply import Executor
 from reconciler.aws import lock as aws_lock
 from reconciler.aws.clients import ClientFactory
+from reconciler.aws.failures import aws_failures
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
 from reconciler.aws.readers import read_live
 from reconciler.config.load import load_desired
-from reconciler.errors import AccountMismatchError, LockError, PlanError
+from reconciler.errors import AccountMismatchError, LockError, OptionConflictError, PlanError
 from reconciler.local_account import open_local_account
 from reconciler.local_lock import command_line, state_file_lock
 from reconciler.plan_scope import scope_changed_since
@@ -55,6 +57,8 @@ class TargetOptions:
     parallelism: int = 8
     max_rate: float | None = None  # requests/s per operation family; 0 = no client-side limit
     lock_timeout: float = 0.0  # seconds to wait for the state-file lock or the apply lease
+    # Fields whose value came from the environment (AWS_ENDPOINT_URL), not the command line.
+    from_environment: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +120,16 @@ class Run:
         return PlanResult(self.desired, live, plan)
 
     def apply(self, result: PlanResult, *, allow_delete: bool, force: bool,
-              progress: Progress | None = None) -> ApplyReport:
+              progress: Progress | None = None,
+              stop: threading.Event | None = None) -> ApplyReport:
+        """`stop` (set on an interrupt) ends the apply early; see `Executor.apply`."""
         managed = result.plan.meta.get(LIVE_MANAGED)
         if not isinstance(managed, int):
             managed = _managed(result.live, self.desired)
         check_safety(result.plan, self.desired.settings, live_managed_count=managed,
                      allow_delete=allow_delete, force=force)
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
-        return executor.apply(result.plan, progress=progress)
+        return executor.apply(result.plan, progress=progress, stop=stop)
 
     def read_all(self) -> Live:
         """Every live tenant, in the config or not, owned or not: what `status` and `import`
@@ -167,7 +173,7 @@ def _refuse_missing_resources(live: Live) -> None:
 @contextmanager
 def open_run(config: Path, options: TargetOptions) -> Iterator[Run]:
     """Load the config, open the account it targets and guard the account id."""
-    with _open(load_desired(config), options) as run:
+    with aws_failures("reading the account"), _open(load_desired(config), options) as run:
         yield run
 
 
@@ -212,13 +218,13 @@ def open_account(options: TargetOptions, config: Path | None = None) -> Iterator
     """`open_run` for commands whose config is optional (import): without one, the defaults
     (no tenants, no account guard, target aws unless `--target`) and the options decide."""
     desired = load_desired(config) if config is not None else Desired(Settings(), {})
-    with _open(desired, options) as run:
+    with aws_failures("reading the account"), _open(desired, options) as run:
         yield run
 
 
 @contextmanager
 def _open(desired: Desired, options: TargetOptions) -> Iterator[Run]:
-    target = options.target or desired.settings.target
+    target = resolve_target(options, desired.settings.target)
     region = options.region or desired.settings.region
     if target == "local":
         with state_file_lock(options.local_state, timeout=options.lock_timeout), \
@@ -231,6 +237,32 @@ def _open(desired: Desired, options: TargetOptions) -> Iterator[Run]:
                             endpoint_url=options.endpoint_url,
                             limiter=_limiter(options.max_rate), parallelism=options.parallelism)
     yield _checked_run(desired, factory, region, options.parallelism)
+
+
+_AWS_ONLY = {"endpoint_url": "--endpoint-url", "profile": "--profile", "max_rate": "--max-rate"}
+
+
+def resolve_target(options: TargetOptions, configured: str) -> Literal["aws", "local"]:
+    """`--target`, else an endpoint URL (flag or AWS_ENDPOINT_URL) selects aws, else the
+    config's target; an AWS-only option given on the command line for the embedded emulator
+    is refused rather than silently ignored."""
+    given = [flag for name, flag in _AWS_ONLY.items()
+             if getattr(options, name) is not None and name not in options.from_environment]
+    flags = " and ".join(given) + (" apply" if len(given) > 1 else " applies")
+    if options.target == "local":
+        if given:
+            raise OptionConflictError(
+                f"{flags} only to AWS, not to --target local (the embedded emulator); "
+                f"drop {'them' if len(given) > 1 else 'it'} or use --target aws")
+        return "local"
+    if options.target == "aws" or configured != "local" or options.endpoint_url:
+        return "aws"
+    if given:
+        raise OptionConflictError(
+            f"{flags} only to AWS, but the config's settings.target is local; add "
+            f"--target aws (or --endpoint-url URL) to run against AWS, or drop "
+            f"{'them' if len(given) > 1 else 'it'}")
+    return "local"
 
 
 def _limiter(max_rate: float | None) -> AdaptiveRateLimiter | None:

@@ -56,3 +56,15 @@ class LockTableMissingError(LockError):
 
 class NotOwnedError(RunError):
     """A write met a tenant that exists without the ownership tag; nothing was written to it."""
+
+
+class AwsError(RunError):
+    """A call to AWS failed: the message says what was being done, AWS's answer and the fix."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class OptionConflictError(RunError):
+    """Command-line options contradict each other or the config (a usage error, exit 2)."""

@@ -6,18 +6,37 @@ config references, so a new user can plan and apply the example without any AWS 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reconciler.aws.clients import ClientFactory
 from reconciler.emulator import DEFAULT_ACCOUNT, Emulator
+from reconciler.errors import RunError
 from reconciler.state import Desired
+
+INSTALL_LOCAL = "pip install 'ses-reconciler[local]' (or `make install` in a checkout)"
+
+
+def require_emulator(purpose: str = "--target local") -> None:
+    """moto is an optional extra: without it, say what to install instead of a traceback."""
+    try:
+        import moto.core  # noqa: F401
+        import werkzeug  # noqa: F401
+    except ModuleNotFoundError as err:
+        raise RunError(f"{purpose} runs the embedded SES emulator, which is not installed "
+                       f"(no module named {err.name!r}); install it with {INSTALL_LOCAL}"
+                       ) from err
 
 
 @contextmanager
 def open_local_account(desired: Desired, state_file: Path,
                        region: str) -> Iterator[ClientFactory]:
+    require_emulator()
+    # The emulated account has no profiles; moto's own boto3 sessions fail on a named one.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
     first_use = not state_file.exists()
     state_file.parent.mkdir(parents=True, exist_ok=True)
     account = desired.settings.account_id or DEFAULT_ACCOUNT

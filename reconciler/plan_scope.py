@@ -48,14 +48,35 @@ def config_texts_at(ref: str, config: Path) -> dict[str, str]:
     """The YAML files under `config` as they were at git `ref`, keyed like the working tree."""
     config = config.resolve()
     cwd = config if config.is_dir() else config.parent
-    top = Path(_git(cwd, "rev-parse", "--show-toplevel").strip())
+    top = _toplevel(cwd)
+    commit = _commit(top, ref)
     rel = config.relative_to(top).as_posix()
-    listed = _git(top, "ls-tree", "-r", "--name-only", ref, "--", rel).splitlines()
+    listed = _git(top, "ls-tree", "-r", "--name-only", commit, "--", rel).splitlines()
     texts: dict[str, str] = {}
     for name in sorted(listed):
         if name.endswith(YAML_SUFFIXES):
-            texts[str(top / name)] = _git(top, "show", f"{ref}:{name}")
+            texts[str(top / name)] = _git(top, "show", f"{commit}:{name}")
     return texts
+
+
+def _toplevel(cwd: Path) -> Path:
+    try:
+        return Path(_git(cwd, "rev-parse", "--show-toplevel").strip())
+    except RunError as err:
+        raise RunError(f"--changed-since compares with git history, but {cwd} is not in a git "
+                       f"repository; run a full plan instead") from err
+
+
+def _commit(top: Path, ref: str) -> str:
+    """The commit `ref` names, resolved with git's end-of-options form so that a ref such as
+    `-x` is looked up as a name and never read as an option."""
+    try:
+        return _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                    f"{ref}^{{commit}}").strip()
+    except RunError as err:
+        raise RunError(f"--changed-since {ref!r} does not name a commit in the git repository "
+                       f"at {top}; check the branch, tag or commit (a shallow CI checkout may "
+                       f"need it fetched first)") from err
 
 
 def _git(cwd: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from reconciler.planning.plan import Change
 
-OutcomeStatus = Literal["applied", "failed", "skipped"]
+OutcomeStatus = Literal["applied", "failed", "skipped", "not_started"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class ApplyReport:
     outcomes: tuple[Outcome, ...]
     calls: Mapping[str, int] = field(default_factory=dict)  # API calls per operation
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by a signal: what was not started is `not_started`
 
     def _with(self, status: OutcomeStatus) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if o.status == status)
@@ -41,5 +42,9 @@ class ApplyReport:
         return self._with("skipped")
 
     @property
+    def not_started(self) -> tuple[Outcome, ...]:
+        return self._with("not_started")
+
+    @property
     def ok(self) -> bool:
-        return not self.failed and not self.skipped
+        return not self.failed and not self.skipped and not self.not_started

@@ -15,13 +15,17 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError
 
+from reconciler.aws.failures import aws_failures
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
-from reconciler.errors import RunError
 from reconciler.state import ArnContext
 
 DEFAULT_MAX_ATTEMPTS = 12
+# A refused or unroutable endpoint is a wrong URL or a network down far more often than a
+# blip: three tries, not twelve with backoffs of up to 20 s each.
+CONNECT_ATTEMPTS = 3
+CONNECT_TIMEOUT = 10.0
 DEFAULT_REGION = "us-east-1"
 _MAX_BACKOFF = 20.0
 
@@ -41,6 +45,14 @@ class _ConflictRetry:
         return random.uniform(0, min(_MAX_BACKOFF, 2.0 ** (attempts - 1)))
 
 
+def _bound_connect_retries(caught_exception: Exception | None = None, attempts: int = 1,
+                           **_: Any) -> None:
+    """Ends the retries of a connection failure after CONNECT_ATTEMPTS: raising the caught
+    exception here is what botocore itself does once no handler asks for another attempt."""
+    if isinstance(caught_exception, ConnectionError) and attempts >= CONNECT_ATTEMPTS:
+        raise caught_exception
+
+
 class ClientFactory:
     """One boto3 session; one cached client per service, all sharing one limiter.
 
@@ -52,10 +64,14 @@ class ClientFactory:
 
     def __init__(self, profile: str | None = None, region: str | None = None,
                  endpoint_url: str | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                 limiter: AdaptiveRateLimiter | None = None, parallelism: int = 8) -> None:
-        self.session = boto3.Session(profile_name=profile, region_name=region)
+                 limiter: AdaptiveRateLimiter | None = None, parallelism: int = 8, *,
+                 emulated: bool = False) -> None:
+        with aws_failures("opening the AWS session"):
+            self.session = boto3.Session(profile_name=profile, region_name=region)
         self.region: str = region or self.session.region_name or DEFAULT_REGION
-        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        if not emulated:
+            endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        self.endpoint_url = endpoint_url
         if limiter is None:
             limiter = (AdaptiveRateLimiter.for_local() if self.endpoint_url
                        else AdaptiveRateLimiter.for_aws())
@@ -65,6 +81,8 @@ class ClientFactory:
             region_name=self.region,
             retries={"mode": "standard", "max_attempts": max_attempts},
             max_pool_connections=max(32, parallelism + 2),
+            connect_timeout=CONNECT_TIMEOUT,
+            ignore_configured_endpoint_urls=emulated,
         )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -72,30 +90,32 @@ class ClientFactory:
 
     @classmethod
     def for_emulator(cls, region: str | None = None, **kwargs: Any) -> ClientFactory:
-        """A factory for an in-process emulator: no endpoint URL, yet no 1 rps pacing either."""
-        return cls(region=region, limiter=AdaptiveRateLimiter.for_local(), **kwargs)
+        """A factory for an in-process emulator: no endpoint URL, yet no 1 rps pacing either.
+
+        AWS_ENDPOINT_URL is ignored: it would send the calls past the emulator."""
+        return cls(region=region, limiter=AdaptiveRateLimiter.for_local(), emulated=True,
+                   **kwargs)
 
     def client(self, service: str) -> Any:
         """The cached client for `service`; made under a lock (sessions are not thread-safe)."""
         with self._lock:
             client = self._clients.get(service)
             if client is None:
-                client = self.session.client(service, config=self.config,
-                                             endpoint_url=self.endpoint_url)
+                with aws_failures(f"opening the {service} client"):
+                    client = self.session.client(service, config=self.config,
+                                                 endpoint_url=self.endpoint_url)
                 self.limiter.attach(client)
-                client.meta.events.register_first(
-                    f"needs-retry.{client.meta.service_model.service_id.hyphenize()}",
-                    _ConflictRetry(self.max_attempts))
+                retry_event = f"needs-retry.{client.meta.service_model.service_id.hyphenize()}"
+                client.meta.events.register_first(retry_event, _ConflictRetry(self.max_attempts))
+                client.meta.events.register_first(retry_event, _bound_connect_retries)
                 self._clients[service] = client
             return client
 
     def caller_account(self) -> str:
         """The account of the credentials (STS GetCallerIdentity, asked once per factory)."""
         if self._account is None:
-            try:
+            with aws_failures("identifying the account (sts GetCallerIdentity)"):
                 identity = self.client("sts").get_caller_identity()
-            except (BotoCoreError, ClientError) as err:
-                raise RunError(f"cannot identify the AWS account: {err}") from err
             self._account = str(identity["Account"])
         return self._account
 

@@ -33,6 +33,7 @@ from botocore.exceptions import ClientError
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.inventory import Inventory
 from reconciler.aws.paging import PAGE_SIZE, paginate
+from reconciler.aws.pool import worker_pool
 from reconciler.aws.wire import error_code, resource_from_wire, tenant_from_wire
 from reconciler.errors import RunError
 from reconciler.state import ArnContext, Desired, Live, ResourceRef, Tenant
@@ -184,7 +185,7 @@ def read_live(factory: ClientFactory, desired: Desired, *,
     `all_tenants` also reads tenants the config does not name and does not own (import, status).
     """
     ctx = factory.arn_context()
-    with ThreadPoolExecutor(max_workers=parallelism) as pool:
+    with worker_pool(parallelism) as pool:
         reader = _Reader(factory.client("sesv2"), ctx, pool)
         unowned: frozenset[str] = frozenset()
         if scope is None:

@@ -7,6 +7,10 @@ and the emulator's counters and fault injector see each request on the wire.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +34,21 @@ def run_cli(*args: str | Path) -> Result:
     """Invoke the click app in-process; stdout and stderr are kept apart for assertions."""
     runner = CliRunner()
     return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_process(*args: str | Path, env: Mapping[str, str] | None = None,
+                timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m reconciler ARGS` as a separate process (this environment, plus `env`)."""
+    return subprocess.run([sys.executable, "-m", "reconciler", *map(str, args)],
+                          env={**os.environ, **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def engine(command: str, config: Path, *args: str | Path) -> Result:

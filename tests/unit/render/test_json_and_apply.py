@@ -46,7 +46,7 @@ def test_apply_text_headline_counts_outcomes() -> None:
 
 def test_apply_json_lists_outcomes_with_status_and_detail() -> None:
     data = json.loads(render_apply_json(representative_report()))
-    assert data["summary"] == {"applied": 15, "failed": 1, "skipped": 1}
+    assert data["summary"] == {"applied": 15, "failed": 1, "skipped": 1, "not_started": 0}
     assert data["ok"] is False
     failed = [o for o in data["outcomes"] if o["status"] == "failed"]
     assert failed[0]["detail"] == "TooManyRequestsException: Rate exceeded"
