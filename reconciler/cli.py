@@ -71,7 +71,8 @@ def _run_stack(command: Callable[..., None], name: str, path: Path, args: tuple[
 
     if "local_state" in kw:
         kw = {**kw, "local_state": stack_local_state(kw["local_state"], name, many=many)}
-    click.echo(f"== stack {name} ({path}) ==", err=True)
+    if many:
+        click.echo(f"== stack {name} ({path}) ==", err=True)
     try:
         command(*args, config=path, **kw)
     except SystemExit as done:
