@@ -128,3 +128,31 @@ def test_scheduled_drift_closes_the_issue_on_a_clean_account(repo: OpsRepo,
     done = repo.ci("drift", tmp_path / "drift")
     assert done.exit_code == 0, done.output
     assert (tmp_path / "drift" / "outcome").read_text() == "close\n"
+
+
+def test_merge_without_a_reviewed_plan_applies_nothing(repo: OpsRepo, tmp_path: Path,
+                                                       ses: object) -> None:
+    before = repo.head()
+    repo.write("tenants/acme.yaml", ACME)
+    repo.commit("Pushed straight to main")
+    (tmp_path / "empty.md").write_text("")
+    done = repo.ci("merge-apply", tmp_path / "apply", "--changed-since", before,
+                   "--reviewed-comment", str(tmp_path / "empty.md"))
+    assert done.exit_code == 1
+    assert "No reviewed plan was found" in (tmp_path / "apply" / "comment.md").read_text()
+    names = [t["TenantName"] for t in ses.list_tenants()["Tenants"]]  # type: ignore[attr-defined]
+    assert names == ["Example-Tenant"]
+
+
+def test_pr_plan_of_an_invalid_config_fails_and_says_so_in_the_comment(
+        repo: OpsRepo, tmp_path: Path) -> None:
+    repo.checkout("-b", "broken")
+    repo.edit("tenants/example.yaml", "tier: shared", "tier: missing")
+    repo.commit("Break it")
+    done = repo.ci("pr-plan", tmp_path / "plan", "--base", "main")
+    assert done.exit_code == 1
+    assert "stacks/main/tenants/example.yaml:6:5: tenants.Example-Tenant.tier" in done.stderr
+    body = (tmp_path / "plan" / "comment.md").read_text()
+    assert body.startswith("<!-- ses-reconciler:plan stack=main -->\n## ses-reconciler plan "
+                           "failed · stack `main`")
+    assert "tenants/example.yaml:6:5: tenants.Example-Tenant.tier: unknown tier" in body
