@@ -21,8 +21,10 @@ install: $(STAMP)
 lint: install
 	$(VENV)/bin/ruff check reconciler tests bench
 
+# SES_RECONCILER_PRECOMMIT_TEST=1: also run `pre-commit try-repo` on this checkout (it pip-installs
+# the project into a fresh virtualenv, ~40-70 s).
 test: install lint lint-workflows
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS)
+	SES_RECONCILER_PRECOMMIT_TEST=1 $(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
 # Every workflow shipped (examples/) or written by `init`: actionlint clean, and no zizmor finding
 # of medium severity or more (a finding is accepted only with a `# zizmor: ignore[...]` comment
