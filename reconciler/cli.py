@@ -45,6 +45,11 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
 
             if stack is None and not all_stacks:
                 return command(*args, **kw)
+            if stack is not None and all_stacks:
+                _fail(RunError("--stack and --all-stacks exclude each other; give one"))
+            if all_stacks and (kw.get("out") or kw.get("report_file")):
+                _fail(RunError("--out and --report name one file; with --all-stacks run each "
+                               "stack with --stack NAME instead"))
             root = Path(kw.pop("config"))
             try:
                 names = [stack] if stack is not None else stacks.stack_names(root)
@@ -85,8 +90,7 @@ def _plan_fleet_markdown(root: Path, kw: dict[str, Any]) -> None:
     from reconciler.gitops.stacks import stack_config, stack_local_state, stack_names
     from reconciler.render.fleet import render_fleet_markdown
 
-    if kw.pop("out") is not None:
-        _fail(RunError("--out saves one plan; with --all-stacks use --stack NAME per stack"))
+    kw.pop("out")
     stats, only, changed_since = kw.pop("stats"), kw.pop("only"), kw.pop("changed_since")
     plans = []
     for name in stack_names(root):
@@ -164,7 +168,7 @@ def validate(config: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--check", "check", multiple=False, is_flag=True,
+@click.option("--check", is_flag=True,
               help="Exit 1 unless each FILE holds exactly this version's schema.")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def schema(check: bool, files: tuple[Path, ...]) -> None:
@@ -174,6 +178,9 @@ def schema(check: bool, files: tuple[Path, ...]) -> None:
     if not check:
         click.echo(schema_text(), nl=False)
         return
+    if not files:
+        _fail(RunError("--check needs the schema file(s) to compare, e.g. "
+                       "schemas/ses-reconciler.schema.json"))
     stale = [f for f in files if not f.is_file() or f.read_text(encoding="utf-8") != schema_text()]
     for f in stale:
         click.echo(f"{f}:1:1: not the schema of ses-reconciler {__version__}; run "

@@ -99,3 +99,16 @@ def test_combined_summary_of_three_2000_tenant_first_plans_fits_one_comment() ->
     assert text.count("more tenants") >= 3  # each truncated plan says how much it left out
     total = sum(plan.counts.total for _, plan in plans)  # type: ignore[attr-defined]
     assert total == 12_000 and f"**{total:,} changes across 3 of 3 stacks.**" in text
+
+
+def test_stack_and_all_stacks_together_are_refused(fleet: Path) -> None:
+    done = cli("validate", fleet, "--stack", "eu-prod", "--all-stacks")
+    assert done.exit_code == 1
+    assert done.stderr == "error: --stack and --all-stacks exclude each other; give one\n"
+
+
+def test_all_stacks_refuses_a_single_output_file(fleet: Path, tmp_path: Path) -> None:
+    done = cli("plan", fleet, "--all-stacks", "--out", tmp_path / "plan.json")
+    assert done.exit_code == 1
+    assert done.stderr.startswith("error: --out and --report name one file")
+    assert not (tmp_path / "plan.json").exists()
