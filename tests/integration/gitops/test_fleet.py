@@ -112,3 +112,14 @@ def test_all_stacks_refuses_a_single_output_file(fleet: Path, tmp_path: Path) ->
     assert done.exit_code == 1
     assert done.stderr.startswith("error: --out and --report name one file")
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_plan_all_stacks_markdown_is_one_summary_of_every_stack(fleet: Path,
+                                                                 tmp_path: Path) -> None:
+    done = cli("plan", fleet, "--all-stacks", "--format", "markdown", "--local-state",
+               tmp_path / "a.json", "--detailed-exitcode")
+    assert done.exit_code == 2, done.output
+    assert done.stdout.startswith("## ses-reconciler plan · 3 stacks\n")
+    assert "| `us-staging` | `222222222222` | `us-east-1` | 2 | 3 | 1 | 0 |" in done.stdout
+    assert [line for line in done.stdout.splitlines() if line.startswith("### Stack")] == [
+        f"### Stack `{s}`" for s in STACKS]
