@@ -31,7 +31,8 @@ test: install lint lint-workflows
 # on its line saying why it is safe). zizmor runs offline: CI has no GitHub API.
 lint-workflows: install
 	rm -rf $(WORKFLOW_TMP) && $(VENV)/bin/ses-reconciler init $(WORKFLOW_TMP) >/dev/null
-	$(VENV)/bin/actionlint examples/gitops/.github/workflows/*.yml $(WORKFLOW_TMP)/.github/workflows/*.yml
+	$(VENV)/bin/actionlint -shellcheck=$(VENV)/bin/shellcheck \
+	    examples/gitops/.github/workflows/*.yml $(WORKFLOW_TMP)/.github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet --min-severity medium action.yml examples/gitops $(WORKFLOW_TMP)
 	rm -rf $(WORKFLOW_TMP)
 
