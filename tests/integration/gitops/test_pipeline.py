@@ -52,11 +52,13 @@ def tenant_tags(ses: object, name: str) -> dict[str, str]:
 
 
 def test_pr_plan_comment_names_the_two_changed_tenants_and_the_digest(
-        repo: OpsRepo, tmp_path: Path) -> None:
+        repo: OpsRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     branch_with_two_tenants(repo)
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "github-output"))
     done = repo.ci("pr-plan", tmp_path / "plan", "--base", "main")
     assert done.exit_code == 0, done.output
     digest = (tmp_path / "plan" / "digest").read_text().strip()
+    assert (tmp_path / "github-output").read_text() == f"digest={digest}\nchanges=5\n"
     body = (tmp_path / "plan" / "comment.md").read_text()
     assert body.startswith("<!-- ses-reconciler:plan stack=main -->\n")
     assert body.count(digest) == 2  # shown, and in the hidden marker the merge job reads
@@ -156,3 +158,21 @@ def test_pr_plan_of_an_invalid_config_fails_and_says_so_in_the_comment(
     assert body.startswith("<!-- ses-reconciler:plan stack=main -->\n## ses-reconciler plan "
                            "failed · stack `main`")
     assert "tenants/example.yaml:6:5: tenants.Example-Tenant.tier: unknown tier" in body
+
+
+def test_merge_takes_the_reviewed_digest_as_an_argument_too(repo: OpsRepo, tmp_path: Path,
+                                                            ses: object) -> None:
+    before = repo.head()
+    branch_with_two_tenants(repo)
+    assert repo.ci("pr-plan", tmp_path / "plan", "--base", "main").exit_code == 0
+    reviewed = (tmp_path / "plan" / "digest").read_text().strip()
+    repo.checkout("main")
+    git(repo.root, "merge", "-q", "--ff-only", "feature")
+    wrong = repo.ci("merge-apply", tmp_path / "wrong", "--changed-since", before,
+                    "--reviewed-digest", "sha256:" + "0" * 64)
+    assert wrong.exit_code == 1
+    assert (tmp_path / "wrong" / "outcome").read_text() == "refused\n"
+    done = repo.ci("merge-apply", tmp_path / "apply", "--changed-since", before,
+                   "--reviewed-digest", reviewed)
+    assert done.exit_code == 0, done.output
+    assert tenant_tags(ses, "Acme-Tenant")["CustomerID"] == "0042"
