@@ -69,13 +69,13 @@ def merge_apply(run: Run, config: Path, *, stack: str, reviewed: str | None,
     result = run.plan(changed_since=changed_since, config_path=config)
     digest = _digest(run, result)
     text = render_plan(result.plan, "text")
+    if not result.plan.changes:  # nothing would be written: e.g. a re-run after the apply
+        body = bodies.applied_comment("Nothing to apply: the account already matches.\n",
+                                      digest=digest, ok=True, stack=stack)
+        return MergeStep(True, True, digest, reviewed, body, text)
     if reviewed != digest:
         body = bodies.refusal_comment(result.plan, reviewed=reviewed, fresh=digest, stack=stack)
         return MergeStep(False, False, digest, reviewed, body, text)
-    if not result.plan.changes:
-        body = bodies.applied_comment("Nothing to apply: no changes.\n", digest=digest, ok=True,
-                                      stack=stack)
-        return MergeStep(True, True, digest, reviewed, body, text)
     report = run.apply(_with_managed_base(result, run), allow_delete=allow_delete, force=force,
                        progress=progress)
     report_text = render_apply(report, "text")

@@ -90,6 +90,20 @@ def test_merge_applies_exactly_the_reviewed_plan(repo: OpsRepo, tmp_path: Path,
     assert after.exit_code == 0, after.output
 
 
+def test_merge_job_rerun_after_the_apply_has_nothing_to_do(repo: OpsRepo, tmp_path: Path) -> None:
+    before = repo.head()
+    branch_with_two_tenants(repo)
+    assert repo.ci("pr-plan", tmp_path / "plan", "--base", "main").exit_code == 0
+    repo.checkout("main")
+    git(repo.root, "merge", "-q", "--ff-only", "feature")
+    args = ("--changed-since", before, "--reviewed-comment", str(tmp_path / "plan" / "comment.md"))
+    assert repo.ci("merge-apply", tmp_path / "apply", *args).exit_code == 0
+    again = repo.ci("merge-apply", tmp_path / "again", *args)
+    assert again.exit_code == 0, again.output
+    assert "Nothing to apply: the account already matches." in (
+        tmp_path / "again" / "comment.md").read_text()
+
+
 def test_merge_refuses_and_explains_when_a_conflicting_change_landed_in_between(
         repo: OpsRepo, tmp_path: Path, ses: object) -> None:
     branch_with_two_tenants(repo)
