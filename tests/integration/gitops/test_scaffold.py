@@ -6,6 +6,8 @@ import fnmatch
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from reconciler.config.schema import schema_text
 from reconciler.gitops.scaffold import SCHEMA_PATH, render_files
 from tests.integration.gitops.repo import cli
@@ -89,3 +91,16 @@ def test_schema_check_names_a_stale_schema_file(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert done.stderr.startswith(f"{stale}:1:1: not the schema of ses-reconciler ")
     assert cli("schema", "--check", fresh).exit_code == 0
+
+
+def test_the_readme_local_tour_runs_as_written(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("init", tmp_path / "ops").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ops")
+    assert cli("validate", "--all-stacks", ".").exit_code == 0
+    assert cli("plan", "stacks/main", "--detailed-exitcode").exit_code == 2
+    applied = cli("apply", "stacks/main", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    drift = cli("drift", "stacks/main")
+    assert drift.exit_code == 0, drift.output
+    assert (tmp_path / "ops" / ".ses-reconciler" / "local-account.json").is_file()

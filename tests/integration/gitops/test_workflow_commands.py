@@ -53,6 +53,18 @@ def resolve(args: list[str]) -> tuple[click.Command, list[str]]:
     return command, rest
 
 
+def test_the_readme_init_writes_shows_commands_that_exist() -> None:
+    text = (EXAMPLE / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    calls = [shlex.split(line)[1:] for block in blocks for line in block.splitlines()
+             if line.startswith("ses-reconciler ")]
+    assert len(calls) >= 4
+    for args in calls:
+        command, rest = resolve(args)
+        known = {opt for p in command.params for opt in p.opts}
+        assert [a for a in rest if a.startswith("--") and a not in known] == [], args
+
+
 @pytest.mark.parametrize("path", CI_FILES, ids=lambda p: p.name)
 def test_ci_files_call_existing_commands_with_existing_options(path: Path) -> None:
     calls = invocations(path)
