@@ -5,12 +5,13 @@ Each command is thin: parse options, call one library function, render, map erro
 
 from __future__ import annotations
 
+import functools
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -48,6 +49,78 @@ def _fail(err: Exception) -> NoReturn:
     else:
         click.echo(f"error: {err}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
+           ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`--stack NAME` / `--all-stacks`: CONFIG is then a fleet root holding stacks/<name>/."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(*args: Any, stack: str | None, all_stacks: bool, **kw: Any) -> None:
+            from reconciler.gitops import stacks
+
+            if stack is None and not all_stacks:
+                return command(*args, **kw)
+            if stack is not None and all_stacks:
+                _fail(RunError("--stack and --all-stacks exclude each other; give one"))
+            if all_stacks and (kw.get("out") or kw.get("report_file")):
+                _fail(RunError("--out and --report name one file; with --all-stacks run each "
+                               "stack with --stack NAME instead"))
+            root = Path(kw.pop("config"))
+            try:
+                names = [stack] if stack is not None else stacks.stack_names(root)
+                paths = [stacks.stack_config(root, n) for n in names]
+            except RunError as err:
+                _fail(err)
+            if all_stacks and combined is not None and kw.get("fmt") == "markdown":
+                return combined(root, kw)
+            codes = [_run_stack(command, name, path, args, kw, many=all_stacks)
+                     for name, path in zip(names, paths, strict=True)]
+            code = EXIT_ERROR if EXIT_ERROR in codes else max(codes, default=EXIT_OK)
+            if code:
+                sys.exit(code)
+
+        run = click.option("--all-stacks", is_flag=True, help="Every stack under stacks/.")(run)
+        return click.option("--stack", metavar="NAME",
+                            help="CONFIG is a fleet root: use stacks/NAME.")(run)
+    return decorate
+
+
+def _run_stack(command: Callable[..., None], name: str, path: Path, args: tuple[Any, ...],
+               kw: dict[str, Any], *, many: bool) -> int:
+    from reconciler.gitops.stacks import stack_local_state
+
+    if "local_state" in kw:
+        kw = {**kw, "local_state": stack_local_state(kw["local_state"], name, many=many)}
+    if many:
+        click.echo(f"== stack {name} ({path}) ==", err=True)
+    try:
+        command(*args, config=path, **kw)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return EXIT_OK
+
+
+def _plan_fleet_markdown(root: Path, kw: dict[str, Any]) -> None:
+    """`plan --all-stacks --format markdown`: one summary of every stack's plan."""
+    from reconciler.gitops.stacks import stack_config, stack_local_state, stack_names
+    from reconciler.render.fleet import render_fleet_markdown
+
+    kw.pop("out")
+    stats, only, changed_since = kw.pop("stats"), kw.pop("only"), kw.pop("changed_since")
+    plans = []
+    for name in stack_names(root):
+        path = stack_config(root, name)
+        options = _options({**kw, "local_state": stack_local_state(kw["local_state"], name,
+                                                                     many=True)})
+        _, result = _read_account(open_run(path, options), stats, lambda run, p=path: run.plan(
+            only=only, changed_since=changed_since, config_path=p))
+        plans.append((name, result.plan))
+    click.echo(render_fleet_markdown(plans), nl=False)
+    if kw["detailed_exitcode"] and any(not p.settled for _, p in plans):
+        sys.exit(EXIT_CHANGES)
+
+
 
 
 class _Main(click.Group):
@@ -131,8 +204,10 @@ def local_serve(port: int, host: str, state_file: str | None) -> None:
 
 @main.command()
 @click.argument("config", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json: a list of diagnostic objects on stdout.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="json: a list of diagnostic objects on stdout; github: "
+                                      "::error workflow commands (annotations at file:line).")
+@_fleet()
 def validate(config: str, fmt: str) -> None:
     """Check CONFIG offline and report every problem at once."""
     import json
@@ -145,6 +220,11 @@ def validate(config: str, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps([d.to_dict() for d in err.diagnostics], indent=2))
             sys.exit(EXIT_ERROR)
+        if fmt == "github":
+            from reconciler.render.github import render_annotations
+
+            click.echo(render_annotations(err.diagnostics), nl=False)
+            sys.exit(EXIT_ERROR)
         _fail(err)
         return
     if fmt == "json":
@@ -156,11 +236,25 @@ def validate(config: str, fmt: str) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of a config file (for editors and CI)."""
+@click.option("--check", is_flag=True,
+              help="Exit 1 unless each FILE holds exactly this version's schema.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def schema(check: bool, files: tuple[Path, ...]) -> None:
+    """Print the JSON Schema of a config file (for editors and CI); --check FILE... compares."""
     from reconciler.config.schema import schema_text
 
-    click.echo(schema_text(), nl=False)
+    if not check:
+        click.echo(schema_text(), nl=False)
+        return
+    if not files:
+        _fail(RunError("--check needs the schema file(s) to compare, e.g. "
+                       "schemas/ses-reconciler.schema.json"))
+    stale = [f for f in files if not f.is_file() or f.read_text(encoding="utf-8") != schema_text()]
+    for f in stale:
+        click.echo(f"{f}:1:1: not the schema of ses-reconciler {__version__}; run "
+                   f"`ses-reconciler schema > {f}`", err=True)
+    if stale:
+        sys.exit(EXIT_ERROR)
 
 
 # --- commands that read the account -------------------------------------------------------
@@ -253,6 +347,7 @@ def _read_account(opened: AbstractContextManager[Run], stats: bool,
 @click.option("--only", multiple=True, metavar="NAME", help="Plan only these tenants.")
 @click.option("--changed-since", metavar="GIT_REF",
               help="Plan only tenants whose resolved config differs from GIT_REF.")
+@_fleet(combined=lambda root, kw: _plan_fleet_markdown(root, kw))
 def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
          only: tuple[str, ...], changed_since: str | None, stats: bool, **kw: Any) -> None:
     """Read the account, diff it against CONFIG and print the plan."""
@@ -398,6 +493,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
               default="text", show_default=True)
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report to this file.")
+@_fleet()
 def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: Any) -> None:
     """Detect drift for a schedule: exit 0 none, 2 drift or conflicts, 1 error."""
     _, result = _read_account(open_run(config, _options(kw)), stats, Run.plan)
@@ -547,3 +643,186 @@ def iam_self_policy(read_only: bool) -> None:
     from reconciler.iam.permissions import self_policy
 
     click.echo(json.dumps(self_policy(read_only=read_only), indent=2))
+
+
+# --- git-ops: fleets, ci pipeline steps, scaffolding ---------------------------------------
+
+@main.command("stacks")
+@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default=Path("."))
+@click.option("--changed-since", metavar="GIT_REF", help="Only stacks with files changed since.")
+@click.option("--format", "fmt", type=click.Choice(["github-matrix", "json", "text"]),
+              default="text", show_default=True)
+def stacks_(root: Path, changed_since: str | None, fmt: str) -> None:
+    """List the fleet's stacks (stacks/<name>/ under ROOT), e.g. for a CI matrix."""
+    import json
+
+    from reconciler.gitops import stacks
+
+    try:
+        names = (stacks.changed_stacks(root, changed_since) if changed_since
+                 else stacks.stack_names(root))
+    except RunError as err:
+        _fail(err)
+    if fmt == "github-matrix":
+        click.echo(stacks.github_matrix(root, names))
+    elif fmt == "json":
+        click.echo(json.dumps(stacks.stacks_json(root, names), indent=2))
+    else:
+        click.echo("".join(f"{n}\n" for n in names), nl=False)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--stack", default="main", show_default=True, help="Name of the first stack.")
+@click.option("--account", default=None, help="AWS account id the stack is guarded to.")
+@click.option("--region", default="us-east-1", show_default=True)
+@click.option("--action", default=None, metavar="OWNER/REPO@REF",
+              help="The ses-reconciler GitHub Action the workflows use (pin a commit SHA).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path, stack: str, account: str | None, region: str, action: str | None,
+         force: bool) -> None:
+    """Write a ready git-ops repository: a stack, CI workflows, pre-commit and a README."""
+    from reconciler.gitops.scaffold import DEFAULT_ACTION, scaffold
+
+    try:
+        written = scaffold(directory, stack=stack, account=account, region=region,
+                           action=action or DEFAULT_ACTION, force=force)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    click.echo(f"wrote {len(written)} files to {directory}; next: cd {directory} && "
+               f"ses-reconciler plan --stack {stack} .")
+
+
+@main.group()
+def ci() -> None:
+    """The pipeline steps the shipped workflows run (GitHub Actions, GitLab CI)."""
+
+
+def _ci_options(func: Callable[..., None]) -> Callable[..., None]:
+    func = click.option("--stack", metavar="NAME",
+                        help="CONFIG is a fleet root: use stacks/NAME.")(func)
+    func = click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path(".ses-reconciler/ci"), show_default=True,
+                        help="Where the comment/issue body, plan and digest go.")(func)
+    func = click.option("--github-output", envvar="GITHUB_OUTPUT", hidden=True,
+                        type=click.Path(dir_okay=False, path_type=Path), default=None)(func)
+    return _target_options(func)
+
+
+def _ci_open(config: Path, stack: str | None, kw: dict[str, Any]) -> tuple[Path, str, Any]:
+    from reconciler.gitops.stacks import stack_config, stack_local_state
+
+    if stack is None:
+        return config, "default", _options(kw)
+    try:
+        path = stack_config(config, stack)
+    except RunError as err:
+        _fail(err)
+    kw["local_state"] = stack_local_state(kw["local_state"], stack, many=False)
+    return path, stack, _options(kw)
+
+
+def _ci_fail(err: Exception, kind: str, stack: str, out_dir: Path, name: str) -> NoReturn:
+    """The sticky comment (or issue) must say the step failed, then the step fails."""
+    from reconciler.gitops.bodies import error_comment
+    from reconciler.gitops.outputs import write_outputs
+
+    message = (str(err) if isinstance(err, ConfigError) else f"error: {err}")
+    with suppress(RunError):
+        write_outputs(out_dir, {name: error_comment(kind, stack, message)}, {}, None)
+    _fail(err)
+
+
+@ci.command("pr-plan")
+@_ci_options
+@click.option("--base", metavar="GIT_REF",
+              help="Plan what changed since the merge base with GIT_REF (e.g. origin/main).")
+@click.option("--changed-since", metavar="GIT_REF", help="Plan what changed since GIT_REF.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
+def ci_pr_plan(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
+               base: str | None, changed_since: str | None, detailed_exitcode: bool,
+               stats: bool, **kw: Any) -> None:
+    """Plan a pull request: comment.md (sticky, with the digest), plan.json, digest."""
+    from reconciler.gitops.outputs import write_outputs
+    from reconciler.gitops.pipeline import pr_plan
+
+    config, label, options = _ci_open(config, stack, kw)
+    try:
+        with open_run(config, options) as run:
+            with _reading(run):
+                step = pr_plan(run, config, stack=label, base=base, changed_since=changed_since)
+            _print_stats(run, stats)
+        write_outputs(out_dir, {"comment.md": step.body, "plan.json": step.saved},
+                      {"digest": step.digest, "changes": str(len(step.plan.changes))},
+                      github_output)
+    except (ConfigError, RunError) as err:
+        _ci_fail(err, "plan", label, out_dir, "comment.md")
+    click.echo(step.text + f"Plan digest: {step.digest}\n", nl=False)
+    if detailed_exitcode and not step.plan.settled:
+        sys.exit(EXIT_CHANGES)
+
+
+@ci.command("merge-apply")
+@_ci_options
+@click.option("--reviewed-comment", type=click.Path(dir_okay=False, path_type=Path),
+              help="The pull request's plan comment (its digest is the reviewed one).")
+@click.option("--reviewed-digest", metavar="DIGEST", help="The reviewed digest itself.")
+@click.option("--changed-since", metavar="GIT_REF",
+              help="The commit main was at before the merge (plan what the merge changed).")
+@click.option("--allow-delete", is_flag=True, help="Allow the reviewed plan to delete tenants.")
+@click.option("--force", is_flag=True, help="Allow changes above the safety thresholds.")
+def ci_merge_apply(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
+                   reviewed_comment: Path | None, reviewed_digest: str | None,
+                   changed_since: str | None, allow_delete: bool, force: bool, stats: bool,
+                   **kw: Any) -> None:
+    """Apply the merged commit only if its plan is the one reviewed; else refuse and explain."""
+    from reconciler.gitops.bodies import reviewed_digest as digest_in
+    from reconciler.gitops.outputs import read_reviewed, write_outputs
+    from reconciler.gitops.pipeline import merge_apply
+
+    config, label, options = _ci_open(config, stack, kw)
+    try:
+        reviewed = reviewed_digest or (digest_in(read_reviewed(reviewed_comment))
+                                       if reviewed_comment else None)
+        with open_apply_run(config, options) as run, _stop_on_signals() as stop:
+            with _reading(run):
+                step = merge_apply(run, config, stack=label, reviewed=reviewed,
+                                   changed_since=changed_since, allow_delete=allow_delete,
+                                   force=force, stop=stop)
+            _print_stats(run, stats)
+        outcome = "applied" if step.applied else "refused"
+        write_outputs(out_dir, {"comment.md": step.body},
+                      {"digest": step.digest, "outcome": outcome}, github_output)
+    except (ConfigError, RunError) as err:
+        _ci_fail(err, "apply", label, out_dir, "comment.md")
+    click.echo(step.text, nl=False)
+    if not step.applied:
+        click.echo(f"error: refusing to apply: the merged commit's plan (digest {step.digest}) "
+                   f"is not the reviewed one ({step.reviewed or 'none found'}); nothing was "
+                   "changed, see comment.md", err=True)
+    if not step.ok:
+        sys.exit(EXIT_ERROR)
+
+
+@ci.command("drift")
+@_ci_options
+def ci_drift(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
+             stats: bool, **kw: Any) -> None:
+    """Full drift check: issue.md, title and outcome (open or close); exit 0, 2 drift, 1 error."""
+    from reconciler.gitops.outputs import write_outputs
+    from reconciler.gitops.pipeline import drift as drift_step
+
+    config, label, options = _ci_open(config, stack, kw)
+    try:
+        with open_run(config, options) as run:
+            with _reading(run):
+                step = drift_step(run, stack=label)
+            _print_stats(run, stats)
+        write_outputs(out_dir, {"issue.md": step.body, "title": step.title + "\n"},
+                      {"outcome": step.outcome}, github_output)
+    except (ConfigError, RunError) as err:
+        _ci_fail(err, "drift", label, out_dir, "issue.md")
+    click.echo(step.text, nl=False)
+    if step.outcome == "open":
+        sys.exit(EXIT_CHANGES)
