@@ -9,7 +9,8 @@ the emulator receives asks ``FaultInjector.decide`` what to do, in this order:
    ``latency_spike_ms`` on a seeded ``latency_spike_rate`` share of the calls);
 2. throttling: one token bucket per (service, operation family) refilling at the configured TPS,
    holding up to ``burst`` tokens (default: one second's worth); an empty bucket refuses the call.
-   Independently, ``throttle_rate`` refuses that share of the calls at random (seeded);
+   Independently, ``throttle_rate`` refuses that share of the calls at random (seeded), until
+   ``throttle_limit`` calls were refused that way (a throttling episode; None: no end);
 3. targeted failures (``fail(...)``): operation X, optionally for resource Y only, N times or
    always, optionally each time with probability ``rate`` (seeded);
 4. random 5xx at ``error_rate``, drawn from a seeded generator.
@@ -103,6 +104,7 @@ class FaultConfig:
     latency_spike_rate: float = 0.0
     latency_spike_ms: float = 0.0
     throttle_rate: float = 0.0
+    throttle_limit: int | None = None
     error_rate: float = 0.0
     error_codes: tuple[str, ...] = ("InternalFailure", "ServiceUnavailable")
     services: tuple[str, ...] | None = None
@@ -125,6 +127,8 @@ class FaultConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.throttle_limit is not None and self.throttle_limit < 0:
+            raise ValueError(f"throttle_limit must not be negative, not {self.throttle_limit}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,6 +198,7 @@ class FaultInjector:
             self._error_rng = random.Random(f"errors:{new.seed}")
             self._spike_rng = random.Random(f"spikes:{new.seed}")
             self._throttle_rng = random.Random(f"throttle:{new.seed}")
+            self._random_throttles = 0
             self._target_rng = random.Random(f"targets:{new.seed}")
             self.history: list[Decision] = []
         return new
@@ -268,8 +273,7 @@ class FaultInjector:
         if cfg.services is not None and call.service not in cfg.services:
             return Decision("pass")
         delay = self._draw_latency(cfg)
-        if not self._admit(call, cfg) or (
-                cfg.throttle_rate and self._throttle_rng.random() < cfg.throttle_rate):
+        if not self._admit(call, cfg) or self._random_throttle(cfg):
             code, status = throttle_error(call.service)
             return Decision("throttle", delay, code, status)
         for target in self._targets:
@@ -284,6 +288,15 @@ class FaultInjector:
             code = self._error_rng.choice(cfg.error_codes)
             return Decision("fail", delay, code, ERROR_STATUS.get(code, 500))
         return Decision("pass", delay)
+
+    def _random_throttle(self, cfg: FaultConfig) -> bool:
+        if not cfg.throttle_rate or (cfg.throttle_limit is not None
+                                     and self._random_throttles >= cfg.throttle_limit):
+            return False
+        if self._throttle_rng.random() >= cfg.throttle_rate:
+            return False
+        self._random_throttles += 1
+        return True
 
     def _draw_latency(self, cfg: FaultConfig) -> float:
         jitter = self._latency_rng.uniform(0, cfg.latency_jitter_ms) if cfg.latency_jitter_ms else 0

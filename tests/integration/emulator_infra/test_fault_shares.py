@@ -71,6 +71,15 @@ def test_retries_ride_out_a_throttled_share(emulator: Emulator) -> None:
     assert emulator.counters.throttled("sesv2") > 0
 
 
+def test_throttle_limit_ends_the_episode_after_that_many_refusals(emulator: Emulator) -> None:
+    client = boto3.client("sesv2", region_name=emulator.region, config=NO_RETRIES)
+    emulator.faults.configure(throttle_rate=1.0, throttle_limit=3)
+
+    outcomes = _outcomes(client, 5)
+
+    assert outcomes == ["TooManyRequestsException"] * 3 + ["ok"] * 2
+
+
 def _delays(seed: int) -> list[float]:
     with Emulator(faults=FaultConfig(latency_ms=1, latency_spike_rate=0.25, latency_spike_ms=30,
                                      seed=seed)) as emu:
@@ -148,6 +157,11 @@ def test_conflict_exception_answers_409(emulator: Emulator) -> None:
 def test_a_share_above_one_is_refused(field: str, emulator: Emulator) -> None:
     with pytest.raises(ValueError, match=f"{field} must be between 0 and 1, not 50"):
         emulator.faults.configure(**{field: 50})
+
+
+def test_a_negative_throttle_limit_is_refused(emulator: Emulator) -> None:
+    with pytest.raises(ValueError, match="throttle_limit must not be negative"):
+        emulator.faults.configure(throttle_rate=0.5, throttle_limit=-1)
 
 
 @pytest.mark.parametrize("rate", [0, 1.5])

@@ -23,9 +23,12 @@ TenantSpec = Mapping[str, Any]
 
 
 def write_config(path: Path, region: str, tenants: Mapping[str, TenantSpec], *,
-                 prune: bool = True) -> Path:
-    """A one-file config with the default safety settings, as a user would write it."""
-    document = {"settings": {"region": region, "account_id": ACCOUNT, "prune": prune},
+                 prune: bool = True, safety: Mapping[str, float] | None = None) -> Path:
+    """A one-file config; without `safety`, the default thresholds, as a user would have."""
+    settings: dict[str, Any] = {"region": region, "account_id": ACCOUNT, "prune": prune}
+    if safety is not None:
+        settings["safety"] = dict(safety)
+    document = {"settings": settings,
                 "tenants": {name: dict(spec) for name, spec in tenants.items()}}
     path.write_text(yaml.safe_dump(document, sort_keys=True), encoding="utf-8")
     return path
