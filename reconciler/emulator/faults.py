@@ -91,6 +91,7 @@ class Decision:
     error_code: str = ""
     status: int = 200
     gate: Gate | None = field(default=None, compare=False, repr=False)
+    apply_then_hold: bool = False
 
 
 @dataclass
@@ -268,8 +269,9 @@ class FaultInjector:
     def _decide_locked(self, call: Call) -> Decision:
         cfg = self._config
         for gate in self._gates:
-            if gate.claim(call.service, call.operation, call.resources):
-                return Decision("hold", gate=gate)
+            phase = gate.claim(call.service, call.operation, call.resources)
+            if phase is not None:
+                return Decision("hold", gate=gate, apply_then_hold=phase == "after")
         if cfg.services is not None and call.service not in cfg.services:
             return Decision("pass")
         delay = self._draw_latency(cfg)

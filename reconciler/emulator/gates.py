@@ -10,6 +10,10 @@ releases the gate. Two phases:
 - ``after``: the request is applied, then its answer is held; on release the real answer is
   sent. The client never learns that its write took effect.
 
+With ``freeze``, every request that arrives after the chosen one (any operation) is held too,
+unapplied, until the release: a client running calls in parallel stops at that instant, as a
+killed process does, instead of finishing its other calls around the held one.
+
 A held request is let go after ``max_hold`` seconds even without a release, so a forgotten gate
 cannot hang a server thread forever.
 """
@@ -36,6 +40,7 @@ class GateSpec:
     phase: GatePhase = "before"
     error_code: str = "ServiceUnavailable"
     max_hold: float = 120.0
+    freeze: bool = False
 
     def __post_init__(self) -> None:
         if self.nth < 1:
@@ -55,28 +60,36 @@ class Gate:
     seen: int = 0
     state: GateState = "armed"
     held_resources: tuple[str, ...] = ()
+    frozen: int = 0
     _claimed: bool = field(default=False, repr=False)
     _holding: threading.Event = field(default_factory=threading.Event, repr=False)
     _released: threading.Event = field(default_factory=threading.Event, repr=False)
 
-    def claim(self, service: str, operation: str, resources: frozenset[str]) -> bool:
-        """Count a matching request; True for the one this gate holds."""
+    def claim(self, service: str, operation: str,
+              resources: frozenset[str]) -> GatePhase | None:
+        """Count a matching request; the phase to hold it in, or None to let it pass."""
         spec = self.spec
-        if (self._claimed or operation != spec.operation
+        if self._claimed:
+            frozen = spec.freeze and not self._released.is_set()
+            if frozen:
+                self.frozen += 1
+            return "before" if frozen else None
+        if (operation != spec.operation
                 or (spec.service is not None and service != spec.service)
                 or (spec.resource is not None and spec.resource not in resources)):
-            return False
+            return None
         self.seen += 1
         if self.seen < spec.nth:
-            return False
+            return None
         self._claimed = True
         self.held_resources = tuple(sorted(resources))
-        return True
+        return spec.phase
 
     def hold(self) -> None:
         """Block the request thread until released (or ``max_hold`` passes)."""
-        self.state = "holding"
-        self._holding.set()
+        if not self._holding.is_set():
+            self.state = "holding"
+            self._holding.set()
         self._released.wait(self.spec.max_hold)
         self.state = "released"
 
@@ -91,5 +104,6 @@ class Gate:
         spec = self.spec
         return {"id": self.gate_id, "operation": spec.operation, "resource": spec.resource,
                 "nth": spec.nth, "service": spec.service, "phase": spec.phase,
-                "error_code": spec.error_code, "max_hold": spec.max_hold, "seen": self.seen,
-                "state": self.state, "held_resources": list(self.held_resources)}
+                "error_code": spec.error_code, "max_hold": spec.max_hold,
+                "freeze": spec.freeze, "seen": self.seen, "state": self.state,
+                "held_resources": list(self.held_resources), "frozen": self.frozen}

@@ -31,7 +31,6 @@ from reconciler.emulator.faults import (
     FaultInjector,
 )
 from reconciler.emulator.faults import request_resources as _resources_of
-from reconciler.emulator.gates import Gate
 
 _MARK = "_ses_reconciler_intercepted"
 _install_lock = threading.Lock()
@@ -78,7 +77,7 @@ def _intercept(response: Any, original: Any) -> Any:
     resources = _resources(response) if injector.has_targets else frozenset()
     decision = injector.decide(Call(service, operation, resources))
     if decision.gate is not None:
-        return _held(response, original, decision.gate, counters)
+        return _held(response, original, decision, counters)
     if decision.delay:
         time.sleep(decision.delay)
     outcome: Outcome = ("accepted" if decision.action == "pass" else
@@ -91,8 +90,10 @@ def _intercept(response: Any, original: Any) -> Any:
     return error_response(response, decision)
 
 
-def _held(response: Any, original: Any, gate: Gate, counters: CallCounters) -> Any:
+def _held(response: Any, original: Any, decision: Decision, counters: CallCounters) -> Any:
     """Hold the request at its gate: unapplied and then refused, or applied and then answered."""
+    gate = decision.gate
+    assert gate is not None
     service, operation = str(response.service_name or ""), str(response._get_action() or "")
 
     def record(outcome: Outcome) -> None:
@@ -100,7 +101,7 @@ def _held(response: Any, original: Any, gate: Gate, counters: CallCounters) -> A
         if counters.journaling:
             counters.log(JournalEntry(service, operation, outcome, _params(response)))
 
-    if gate.spec.phase == "after":
+    if decision.apply_then_hold:
         try:
             return original(response)
         finally:

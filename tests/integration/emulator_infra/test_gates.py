@@ -137,6 +137,25 @@ def test_gate_holds_one_request_only(emulator: Emulator) -> None:
     assert gate.to_dict()["seen"] == 1
 
 
+def test_freezing_gate_holds_every_later_request_unapplied(emulator: Emulator) -> None:
+    """The client stops at that instant: calls made after the held one never land either."""
+    client = boto3.client("sesv2", region_name=emulator.region, config=NO_RETRIES)
+    gate = emulator.faults.hold("CreateTenant", phase="after", freeze=True)
+    held = Background(lambda: client.create_tenant(TenantName="landed"))
+    assert gate.wait_holding(10)
+
+    later = Background(lambda: client.create_tenant(TenantName="frozen"))
+    deadline = time.monotonic() + 10
+    while gate.to_dict()["frozen"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    gate.release()
+
+    assert held.result().error is None
+    assert _code(later.result().error) == "ServiceUnavailable"
+    assert _names(client) == ["landed"]
+    assert gate.to_dict()["frozen"] == 1
+
+
 def test_forgotten_gate_lets_its_request_go_after_max_hold(emulator: Emulator) -> None:
     client = boto3.client("sesv2", region_name=emulator.region, config=NO_RETRIES)
     emulator.faults.hold("CreateTenant", max_hold=0.2)
