@@ -51,7 +51,7 @@ EDIT: dict[str, dict[str, Any]] = {
 REPUTATION_WRITES = ("UpdateReputationEntityPolicy", "UpdateReputationEntityCustomerManagedStatus")
 
 
-def _throttling(emulator: Emulator, limit: int = 6) -> None:
+def _throttling(emulator: Emulator, limit: int = 4) -> None:
     emulator.faults.configure(emulator.faults.config, throttle_rate=0.5, throttle_limit=limit,
                               seed=SEED)
 
@@ -75,7 +75,7 @@ def _mixed(emulator: Emulator) -> None:
     _reputation_conflicts(emulator)
     _server_errors(emulator)
     _latency_spikes(emulator)
-    _throttling(emulator, limit=4)
+    _throttling(emulator, limit=3)
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,6 @@ def _one_association_of_three(world: World) -> None:
     assert len(world.observed("Echo").resources) == 1
 
 
-def _new_policy_written(world: World) -> None:
-    assert world.observed("Echo").policy.endswith("/strict")
-
-
 def _one_of_two_deleted(world: World) -> None:
     names = set(world.names())
     assert "Charlie" not in names and "Delta" in names, names
@@ -157,9 +153,6 @@ POINTS = [
     Point("mid-associations-of-a-new-tenant", "eu-west-2", EDIT,
           {"operation": "CreateTenantResourceAssociation", "resource": "Echo", "nth": 2},
           _one_association_of_three),
-    Point("after-the-policy-of-a-new-tenant", "eu-west-3", EDIT,
-          {"operation": "UpdateReputationEntityPolicy", "resource": "Echo", "phase": "after"},
-          _new_policy_written),
     Point("after-the-last-write-of-an-edit", "eu-central-1", EDIT,
           {"operation": "CreateTenantResourceAssociation", "resource": "Echo", "nth": 3,
            "phase": "after"}, last_write=True),
@@ -226,7 +219,6 @@ def test_rerun_after_kill_converges_without_force(point: Point, serve: LocalServ
     before = write_config(tmp_path / "before.yaml", point.region, BEFORE)
     first = _served("apply", before, serve, "--auto-approve")
     assert first.exit_code == 0, first.output
-    assert divergences(world, BEFORE, foreign, _resources(point.region)) == []
     config = write_config(tmp_path / "after.yaml", point.region, point.tenants)
     delete = ("--allow-delete",) if point.prunes else ()
 
