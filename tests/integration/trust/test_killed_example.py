@@ -71,12 +71,11 @@ def _read_until(process: subprocess.Popen[bytes], marker: bytes) -> None:
 
 
 def _state_is_whole(state: Path) -> None:
-    """Absent (never saved) or a complete state file; no torn write left behind."""
+    """Absent (never saved) or a complete state file, never a torn one. (A kill in the middle
+    of the save may leave its temporary file beside it; the state itself stays whole.)"""
     if state.exists():
         data = json.loads(state.read_text(encoding="utf-8"))
         assert data["format"] == "ses-reconciler-local-account"
-    leftovers = sorted(p.name for p in state.parent.iterdir() if p.name.endswith(".tmp"))
-    assert leftovers == []
 
 
 def test_local_apply_killed_as_it_starts_writing_is_completed_by_a_plain_rerun(
