@@ -1,14 +1,18 @@
-"""Fault injection for the emulator: throttling, latency, random 5xx and targeted failures.
+"""Fault injection for the emulator: throttling, latency, random 5xx, targeted failures, gates.
 
 The reconciler's rate limiter, retries and partial-failure handling can only be trusted if they
 are exercised against an endpoint that misbehaves the way SES does, reproducibly. Every request
 the emulator receives asks ``FaultInjector.decide`` what to do, in this order:
 
-1. added latency (``latency_ms`` plus a seeded jitter up to ``latency_jitter_ms``);
+0. gates (``hold(...)``, see ``gates.py``): the chosen request is held, nothing else applies;
+1. added latency (``latency_ms`` plus a seeded jitter up to ``latency_jitter_ms``, plus
+   ``latency_spike_ms`` on a seeded ``latency_spike_rate`` share of the calls);
 2. throttling: one token bucket per (service, operation family) refilling at the configured TPS,
-   holding up to ``burst`` tokens (default: one second's worth); an empty bucket refuses the call;
+   holding up to ``burst`` tokens (default: one second's worth); an empty bucket refuses the call.
+   Independently, ``throttle_rate`` refuses that share of the calls at random (seeded), until
+   ``throttle_limit`` calls were refused that way (a throttling episode; None: no end);
 3. targeted failures (``fail(...)``): operation X, optionally for resource Y only, N times or
-   always;
+   always, optionally each time with probability ``rate`` (seeded);
 4. random 5xx at ``error_rate``, drawn from a seeded generator.
 
 Operation families (SES v2; every other service's operations form the family ``other`` of that
@@ -36,7 +40,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Action = Literal["pass", "throttle", "fail"]
+from reconciler.emulator.gates import Gate, GateSpec
+
+Action = Literal["pass", "throttle", "fail", "hold"]
 
 SESV2_FAMILIES: dict[str, str] = {
     **dict.fromkeys(
@@ -84,6 +90,8 @@ class Decision:
     delay: float = 0.0
     error_code: str = ""
     status: int = 200
+    gate: Gate | None = field(default=None, compare=False, repr=False)
+    apply_then_hold: bool = False
 
 
 @dataclass
@@ -94,6 +102,10 @@ class FaultConfig:
     burst: float | None = None
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
+    latency_spike_rate: float = 0.0
+    latency_spike_ms: float = 0.0
+    throttle_rate: float = 0.0
+    throttle_limit: int | None = None
     error_rate: float = 0.0
     error_codes: tuple[str, ...] = ("InternalFailure", "ServiceUnavailable")
     services: tuple[str, ...] | None = None
@@ -106,7 +118,18 @@ class FaultConfig:
             values["error_codes"] = tuple(values["error_codes"])
         if values.get("services") is not None:
             values["services"] = tuple(values["services"])
-        return cls(**values)
+        config = cls(**values)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        """Shares are probabilities; a typo like 50 for 50 % must not pass silently."""
+        for name in ("latency_spike_rate", "throttle_rate", "error_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.throttle_limit is not None and self.throttle_limit < 0:
+            raise ValueError(f"throttle_limit must not be negative, not {self.throttle_limit}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,7 +137,8 @@ class FaultConfig:
 
 @dataclass
 class TargetedFailure:
-    """Fail ``operation`` (for ``resource`` only, if given) ``times`` times, or always if None."""
+    """Fail ``operation`` (for ``resource`` only, if given) ``times`` times, or always if None;
+    with ``rate``, each matching call fails only with that probability."""
 
     operation: str
     resource: str | None = None
@@ -122,6 +146,7 @@ class TargetedFailure:
     error_code: str = "InternalFailure"
     status: int | None = None
     service: str | None = None
+    rate: float | None = None
 
     def matches(self, call: Call) -> bool:
         return (call.operation == self.operation
@@ -154,6 +179,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._clock = clock
         self._targets: list[TargetedFailure] = []
+        self._gates: list[Gate] = []
+        self._gate_ids = 0
         self.history: list[Decision] = []
         self.configure(config or FaultConfig())
 
@@ -170,26 +197,62 @@ class FaultInjector:
             self._buckets: dict[tuple[str, str], TokenBucket] = {}
             self._latency_rng = random.Random(f"latency:{new.seed}")
             self._error_rng = random.Random(f"errors:{new.seed}")
+            self._spike_rng = random.Random(f"spikes:{new.seed}")
+            self._throttle_rng = random.Random(f"throttle:{new.seed}")
+            self._random_throttles = 0
+            self._target_rng = random.Random(f"targets:{new.seed}")
             self.history: list[Decision] = []
         return new
 
     def fail(self, operation: str, *, resource: str | None = None, times: int | None = None,
              error_code: str = "InternalFailure", status: int | None = None,
-             service: str | None = None) -> TargetedFailure:
-        target = TargetedFailure(operation, resource, times, error_code, status, service)
+             service: str | None = None, rate: float | None = None) -> TargetedFailure:
+        if rate is not None and not 0.0 < rate <= 1.0:
+            raise ValueError(f"rate must be above 0 and at most 1, not {rate}")
+        target = TargetedFailure(operation, resource, times, error_code, status, service, rate)
         with self._lock:
             self._targets.append(target)
         return target
 
+    def hold(self, operation: str, **spec: Any) -> Gate:
+        """Arm a gate on the ``nth`` request of ``operation`` (see ``GateSpec``)."""
+        gate_spec = GateSpec(operation, **spec)
+        with self._lock:
+            self._gate_ids += 1
+            gate = Gate(self._gate_ids, gate_spec)
+            self._gates.append(gate)
+        return gate
+
+    def gate(self, gate_id: int) -> Gate:
+        with self._lock:
+            for gate in self._gates:
+                if gate.gate_id == gate_id:
+                    return gate
+        raise LookupError(f"gate {gate_id}")
+
+    @property
+    def gates(self) -> list[Gate]:
+        with self._lock:
+            return list(self._gates)
+
+    def clear_gates(self) -> None:
+        """Release every held request and forget every gate."""
+        with self._lock:
+            gates, self._gates = self._gates, []
+        for gate in gates:
+            gate.release()
+
     def clear(self) -> None:
-        """Remove every fault: configuration back to defaults, no targeted failures."""
+        """Remove every fault: configuration back to defaults, no targeted failures, no gates."""
         with self._lock:
             self._targets.clear()
+        self.clear_gates()
         self.configure()
 
     @property
     def has_targets(self) -> bool:
-        return bool(self._targets)
+        """Whether decisions need the request's resource names (targets or gates match them)."""
+        return bool(self._targets or self._gates)
 
     @property
     def targets(self) -> list[TargetedFailure]:
@@ -205,14 +268,20 @@ class FaultInjector:
 
     def _decide_locked(self, call: Call) -> Decision:
         cfg = self._config
+        for gate in self._gates:
+            phase = gate.claim(call.service, call.operation, call.resources)
+            if phase is not None:
+                return Decision("hold", gate=gate, apply_then_hold=phase == "after")
         if cfg.services is not None and call.service not in cfg.services:
             return Decision("pass")
         delay = self._draw_latency(cfg)
-        if not self._admit(call, cfg):
+        if not self._admit(call, cfg) or self._random_throttle(cfg):
             code, status = throttle_error(call.service)
             return Decision("throttle", delay, code, status)
         for target in self._targets:
             if target.matches(call):
+                if target.rate is not None and self._target_rng.random() >= target.rate:
+                    continue
                 if target.times is not None:
                     target.times -= 1
                 status = target.status or ERROR_STATUS.get(target.error_code, 400)
@@ -222,9 +291,20 @@ class FaultInjector:
             return Decision("fail", delay, code, ERROR_STATUS.get(code, 500))
         return Decision("pass", delay)
 
+    def _random_throttle(self, cfg: FaultConfig) -> bool:
+        if not cfg.throttle_rate or (cfg.throttle_limit is not None
+                                     and self._random_throttles >= cfg.throttle_limit):
+            return False
+        if self._throttle_rng.random() >= cfg.throttle_rate:
+            return False
+        self._random_throttles += 1
+        return True
+
     def _draw_latency(self, cfg: FaultConfig) -> float:
         jitter = self._latency_rng.uniform(0, cfg.latency_jitter_ms) if cfg.latency_jitter_ms else 0
-        return (cfg.latency_ms + jitter) / 1000.0
+        spike = (cfg.latency_spike_ms if cfg.latency_spike_rate
+                 and self._spike_rng.random() < cfg.latency_spike_rate else 0.0)
+        return (cfg.latency_ms + jitter + spike) / 1000.0
 
     def _admit(self, call: Call, cfg: FaultConfig) -> bool:
         family = operation_family(call.service, call.operation)
@@ -240,7 +320,8 @@ class FaultInjector:
 
     def to_dict(self) -> dict[str, Any]:
         return {"config": self._config.to_dict(),
-                "targets": [asdict(t) for t in self.targets]}
+                "targets": [asdict(t) for t in self.targets],
+                "gates": [g.to_dict() for g in self.gates]}
 
 
 def throttle_error(service: str) -> tuple[str, int]:

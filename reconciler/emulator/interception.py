@@ -22,7 +22,14 @@ from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
 from reconciler.emulator.accounting import CallCounters, JournalEntry, Outcome
-from reconciler.emulator.faults import MESSAGES, QUERY_SERVICES, Call, Decision, FaultInjector
+from reconciler.emulator.faults import (
+    ERROR_STATUS,
+    MESSAGES,
+    QUERY_SERVICES,
+    Call,
+    Decision,
+    FaultInjector,
+)
 from reconciler.emulator.faults import request_resources as _resources_of
 
 _MARK = "_ses_reconciler_intercepted"
@@ -69,6 +76,8 @@ def _intercept(response: Any, original: Any) -> Any:
     operation = str(response._get_action() or "")
     resources = _resources(response) if injector.has_targets else frozenset()
     decision = injector.decide(Call(service, operation, resources))
+    if decision.gate is not None:
+        return _held(response, original, decision, counters)
     if decision.delay:
         time.sleep(decision.delay)
     outcome: Outcome = ("accepted" if decision.action == "pass" else
@@ -79,6 +88,29 @@ def _intercept(response: Any, original: Any) -> Any:
     if outcome == "accepted":
         return original(response)
     return error_response(response, decision)
+
+
+def _held(response: Any, original: Any, decision: Decision, counters: CallCounters) -> Any:
+    """Hold the request at its gate: unapplied and then refused, or applied and then answered."""
+    gate = decision.gate
+    assert gate is not None
+    service, operation = str(response.service_name or ""), str(response._get_action() or "")
+
+    def record(outcome: Outcome) -> None:
+        counters.record(service, operation, outcome)
+        if counters.journaling:
+            counters.log(JournalEntry(service, operation, outcome, _params(response)))
+
+    if decision.apply_then_hold:
+        try:
+            return original(response)
+        finally:
+            record("accepted")
+            gate.hold()
+    record("failed")
+    gate.hold()
+    code = gate.spec.error_code
+    return error_response(response, Decision("fail", 0.0, code, ERROR_STATUS.get(code, 500)))
 
 
 def _params(response: Any) -> MappingProxyType[str, object]:

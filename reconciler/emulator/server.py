@@ -10,7 +10,11 @@ JSON out; ``account`` and ``region`` query parameters default to the server's):
 - ``GET health`` · ``POST save``
 - ``GET counters`` · ``POST counters/reset``
 - ``GET faults`` · ``PUT faults`` (a ``FaultConfig`` as JSON) · ``DELETE faults`` (clear all)
-  · ``POST faults/targets`` (``operation``, ``resource``, ``times``, ``error_code``, ...)
+  · ``POST faults/targets`` (``operation``, ``resource``, ``times``, ``error_code``, ``rate``, ...)
+- ``POST gates`` (``operation``, ``resource``, ``nth``, ``phase``, ``error_code``, ...; see
+  ``gates.py``) · ``GET gates`` · ``DELETE gates`` (release and forget all)
+  · ``GET gates/<id>`` (``?wait=SECONDS`` waits until it holds its request)
+  · ``POST gates/<id>/release``
 - ``GET options`` · ``PUT options`` (fields to change)
 - ``POST control/<name>`` (JSON object = keyword arguments): calls the tenant extension's control
   function ``<name>`` (dashes read as underscores), e.g. ``control/pause``,
@@ -35,6 +39,7 @@ from werkzeug.exceptions import HTTPException
 from reconciler.emulator import interception, persistence
 from reconciler.emulator.accounting import CallCounters
 from reconciler.emulator.faults import FaultConfig, FaultInjector
+from reconciler.emulator.gates import Gate
 from reconciler.emulator.handle import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -43,6 +48,7 @@ from reconciler.emulator.handle import (
 )
 
 PREFIX = "/_ses_reconciler/"
+MAX_WAIT = 60.0  # seconds a control request may wait for a gate
 LOG = logging.getLogger(__name__)
 Handler = Callable[["EmulatorServer", dict[str, Any], dict[str, str]], Any]
 
@@ -100,6 +106,7 @@ class EmulatorServer:
     def stop(self) -> None:
         """Stop serving and write the state file if anything changed since the last save."""
         self._stopping.set()
+        self.faults.clear_gates()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -244,6 +251,8 @@ def _route(method: str, route: str) -> Handler:
     route = route.strip("/")
     if method == "POST" and route.startswith("control/"):
         return lambda server, body, query: _call_control(server, route[8:], body, query)
+    if route.startswith("gates/"):
+        return _gate_route(method, route[6:])
     handler = ROUTES.get((method, route))
     if handler is None:
         raise LookupError(f"{method} {PREFIX}{route}")
@@ -286,7 +295,7 @@ def _set_options(server: EmulatorServer, body: dict[str, Any], query: dict[str, 
 def _set_faults(server: EmulatorServer, body: dict[str, Any], _: dict[str, str]) -> Any:
     try:
         server.faults.configure(FaultConfig.from_dict(body))
-    except TypeError as err:
+    except (TypeError, ValueError) as err:
         raise ControlError(str(err)) from err
     return server.faults.to_dict()
 
@@ -294,9 +303,50 @@ def _set_faults(server: EmulatorServer, body: dict[str, Any], _: dict[str, str])
 def _add_target(server: EmulatorServer, body: dict[str, Any], _: dict[str, str]) -> Any:
     try:
         server.faults.fail(**body)
-    except TypeError as err:
+    except (TypeError, ValueError) as err:
         raise ControlError(str(err)) from err
     return server.faults.to_dict()
+
+
+def _add_gate(server: EmulatorServer, body: dict[str, Any], _: dict[str, str]) -> Any:
+    try:
+        return server.faults.hold(**body).to_dict()
+    except (TypeError, ValueError) as err:
+        raise ControlError(str(err)) from err
+
+
+def _gate_route(method: str, rest: str) -> Handler:
+    """``gates/<id>`` (GET, optionally waiting) and ``gates/<id>/release`` (POST)."""
+    gate_id, _, action = rest.partition("/")
+
+    def find(server: EmulatorServer) -> Gate:
+        if not gate_id.isdigit():
+            raise ControlError(f"gate id must be a number, not {gate_id!r}")
+        return server.faults.gate(int(gate_id))
+
+    if method == "GET" and not action:
+        def show(server: EmulatorServer, _: dict[str, Any], query: dict[str, str]) -> Any:
+            gate = find(server)
+            gate.wait_holding(min(_seconds(query.get("wait", "0")), MAX_WAIT))
+            return gate.to_dict()
+        return show
+    if method == "POST" and action == "release":
+        def release(server: EmulatorServer, _: dict[str, Any], __: dict[str, str]) -> Any:
+            gate = find(server)
+            gate.release()
+            return gate.to_dict()
+        return release
+    raise LookupError(f"{method} {PREFIX}gates/{rest}")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise ControlError(f"wait must be a number of seconds, not {text!r}") from err
+    if value < 0:
+        raise ControlError(f"wait must not be negative, not {text!r}")
+    return value
 
 
 def _save(server: EmulatorServer, _: dict[str, Any], __: dict[str, str]) -> Any:
@@ -316,6 +366,9 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("PUT", "faults"): _set_faults,
     ("DELETE", "faults"): lambda server, body, query: server.faults.clear() or {},
     ("POST", "faults/targets"): _add_target,
+    ("POST", "gates"): _add_gate,
+    ("GET", "gates"): lambda server, body, query: [g.to_dict() for g in server.faults.gates],
+    ("DELETE", "gates"): lambda server, body, query: server.faults.clear_gates() or {},
     ("GET", "options"): lambda server, body, query: _options(server, query),
     ("PUT", "options"): _set_options,
 }
