@@ -178,5 +178,6 @@ def test_a_read_that_keeps_failing_ends_in_one_sentence_and_writes_nothing(
     errors = [line for line in failed.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and "ListTenants" in errors[0], failed.stderr
     assert (emulator.counters.snapshot() - before).writes() == 0
+    emulator.faults.clear()
     assert world.names() == ["Foreign"]
     assert world.dump("Foreign") == foreign.dumps["Foreign"]
