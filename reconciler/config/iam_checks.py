@@ -88,10 +88,14 @@ class IamChecker:
         for tenant in users or [Tenant(SAMPLE_TENANT)]:
             name = substitute(pattern, self._values([tenant]))
             message = names.name_error(kind, name)
-            if message:
-                where = f" for tenant {tenant.name!r}" if name != pattern else ""
-                self.add(path, f"{message}{where}")
-                return
+            if message is None:
+                continue
+            if not users:  # no tenant lists it yet: speak of the pattern as written
+                message = message.replace(repr(name), repr(pattern), 1)
+            elif name != pattern:
+                message += f" for tenant {tenant.name!r}"
+            self.add(path, message)
+            return
 
     def _attach(self, path: str, attach: Attach, users: list[Tenant]) -> None:
         for field, kind in _KINDS:
