@@ -148,6 +148,7 @@ class Settings:
     min_tenants: int = 10  # the safety percentages apply from this many owned tenants
     iam_path: str = "/ses-reconciler/"  # IAM path of the policies and roles made here
     iam_extra_services: tuple[str, ...] = ()  # IAM prefixes accepted without botocore's model
+    iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -2,7 +2,8 @@
 
 A document is checked once per template, rendered with sample values: the longest name of the
 tenants listing it (the worst case for the size) and an id and ARN of the shape SES gives. Names
-are checked per tenant, since `${tenant.name}` can push one over IAM's limit. Warnings (lint)
+are checked for the longest tenant name, since `${tenant.name}` can push one over IAM's limit
+(tenant names hold only characters IAM names allow, so length is all that varies). Warnings (lint)
 come back as diagnostics of severity "warning".
 """
 
@@ -47,6 +48,7 @@ class IamChecker:
         settings = config.settings
         self.region, self.account = settings.region, settings.account_id
         self.extra = frozenset(settings.iam.extra_services)
+        self.trust_max = settings.iam.trust_policy_max_chars
 
     def run(self, tenants: Mapping[str, Tenant]) -> list[Diagnostic]:
         for name, template in self.config.iam_templates.items():
@@ -74,8 +76,9 @@ class IamChecker:
     def _document(self, path: str, document: Any, users: list[Tenant],
                   policy_type: PolicyType) -> None:
         rendered = render_value(document, self._values(users))
-        findings: list[Finding] = check_document(rendered, policy_type=policy_type,
-                                                 extra_services=self.extra)
+        findings: list[Finding] = check_document(
+            rendered, policy_type=policy_type, extra_services=self.extra,
+            max_chars=self.trust_max if policy_type == "trust" else None)
         if not findings and policy_type == "identity":
             findings = lint_document(rendered)
         for f in findings:
@@ -85,17 +88,17 @@ class IamChecker:
                users: list[Tenant]) -> None:
         if rules.unknown_placeholders(pattern):
             return  # reported by the placeholder check
-        for tenant in users or [Tenant(SAMPLE_TENANT)]:
-            name = substitute(pattern, self._values([tenant]))
-            message = names.name_error(kind, name)
-            if message is None:
-                continue
-            if not users:  # no tenant lists it yet: speak of the pattern as written
-                message = message.replace(repr(name), repr(pattern), 1)
-            elif name != pattern:
-                message += f" for tenant {tenant.name!r}"
-            self.add(path, message)
+        # tenant names hold only characters IAM names allow: the longest is the worst case
+        worst = max(users, key=lambda t: (len(t.name), t.name), default=None)
+        name = substitute(pattern, self._values([worst] if worst else []))
+        message = names.name_error(kind, name)
+        if message is None:
             return
+        if worst is None:  # no tenant lists it yet: speak of the pattern as written
+            message = message.replace(repr(name), repr(pattern), 1)
+        elif name != pattern:
+            message += f" for tenant {worst.name!r}"
+        self.add(path, message)
 
     def _attach(self, path: str, attach: Attach, users: list[Tenant]) -> None:
         for field, kind in _KINDS:

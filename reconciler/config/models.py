@@ -114,6 +114,8 @@ class IamSettings(_Model):
     extra_services: list[IamServicePrefix] = Field([], description=(
         "IAM service prefixes accepted with any action name: services botocore does not model, "
         "or permissions that are not API operations (s3:ListBucket)"))
+    trust_policy_max_chars: int = Field(2048, ge=2048, le=4096, description=(
+        "the account's role trust policy length quota (IAM default 2048, raisable to 4096)"))
 
 
 class Settings(_Model):

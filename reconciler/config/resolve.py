@@ -61,6 +61,8 @@ def attachments(config: Attach) -> Attachments:
 
 def _merge_attach(before: Mapping[str, Attachments],
                   layer: Mapping[str, Attach]) -> Mapping[str, Attachments]:
+    if not layer:
+        return before
     merged = dict(before)
     for template, attach in layer.items():
         merged[template] = merged.get(template, Attachments()) | attachments(attach)
@@ -139,7 +141,8 @@ def resolve_settings(config: ConfigFile) -> Settings:
         max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
         min_tenants=s.safety.min_tenants,
         lock_table=s.lock.dynamodb_table if s.lock is not None else None,
-        iam_path=s.iam.path, iam_extra_services=tuple(sorted(set(s.iam.extra_services))))
+        iam_path=s.iam.path, iam_extra_services=tuple(sorted(set(s.iam.extra_services))),
+        iam_trust_policy_max_chars=s.iam.trust_policy_max_chars)
 
 
 def _role(name: str, role: IamRoleConfig, settings: Settings) -> IamRoleTemplate:
