@@ -1,7 +1,8 @@
 """Which IAM actions exist, from botocore's installed service models rather than a hand list.
 
-An IAM service prefix is a model's `signingName` (else its service name): `ses` thus covers SES v1,
-SES v2 (`sesv2`), and the other services IAM files under `ses:`; `states` is Step Functions. An
+An IAM service prefix is a model's `signingName` (else its service name or endpoint prefix): `ses`
+thus covers SES v1, SES v2 (`sesv2`) and the other services IAM files under `ses:`, while `sesv2:`
+is no prefix at all; `states` is Step Functions. An
 action name is an operation name of one of those models, compared without case as IAM does; `*`
 and `?` match against those names. The index of prefixes reads only each model's metadata head, so
 building it costs milliseconds; a prefix's operations are loaded only when a policy names it.
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.loaders import Loader
 
-_SIGNING_NAME = re.compile(r'"signingName"\s*:\s*"([^"]+)"')
+_META = {key: re.compile(rf'"{key}"\s*:\s*"([^"]+)"') for key in ("signingName", "endpointPrefix")}
 _HEAD_CHARS = 4096
 # IAM permissions of STS that are not API operations (session tags, source identity, context)
 STS_SESSION_PERMISSIONS = frozenset({"TagSession", "SetSourceIdentity", "SetContext"})
@@ -42,9 +43,11 @@ def _model_file(loader: Loader, service: str, version: str) -> str | None:
     return None
 
 
-def _signing_name(loader: Loader, service: str) -> str:
-    """The model's signingName, from the head of its file (metadata comes before operations);
-    the whole model is parsed only if the head does not settle it."""
+def _prefixes(loader: Loader, service: str) -> tuple[str, ...]:
+    """The IAM prefixes of a service: its signingName when the model gives one, else its name
+    and its endpoint prefix (CloudWatch is `cloudwatch`, Step Functions `states`). Read from the
+    head of the model file (metadata comes before operations); the whole model is parsed only
+    if the head does not settle it."""
     version = loader.determine_latest_version(service, "service-2")
     path = _model_file(loader, service, version)
     head = ""
@@ -53,11 +56,14 @@ def _signing_name(loader: Loader, service: str) -> str:
         with opener(path, "rt", encoding="utf-8") as stream:
             head = stream.read(_HEAD_CHARS)
     meta, found, _ = head.partition('"operations"')
-    if not found:
+    if found:
+        metadata = {key: match.group(1) for key, pattern in _META.items()
+                    if (match := pattern.search(meta))}
+    else:
         metadata = loader.load_service_model(service, "service-2")["metadata"]
-        return str(metadata.get("signingName", service))
-    match = _SIGNING_NAME.search(meta)
-    return match.group(1) if match else service
+    if "signingName" in metadata:
+        return (str(metadata["signingName"]),)
+    return tuple(sorted({service, str(metadata.get("endpointPrefix", service))}))
 
 
 @cache
@@ -66,7 +72,8 @@ def services_by_prefix() -> Mapping[str, tuple[str, ...]]:
     loader = _loader()
     index: dict[str, list[str]] = {}
     for service in loader.list_available_services("service-2"):
-        index.setdefault(_signing_name(loader, service), []).append(service)
+        for prefix in _prefixes(loader, service):
+            index.setdefault(prefix, []).append(service)
     return {prefix: tuple(sorted(names)) for prefix, names in sorted(index.items())}
 
 
