@@ -192,3 +192,10 @@ def test_a_send_wildcard_without_the_tenant_condition_is_warned() -> None:
 
 def test_deny_statements_are_not_linted() -> None:
     assert lint_document(_doc({"Effect": "Deny", "Action": "ses:*", "Resource": "*"})) == []
+
+
+def test_the_tools_own_policy_passes_the_checks_it_applies_to_templates() -> None:
+    from reconciler.iam.permissions import self_policy
+
+    for read_only in (False, True):
+        assert check_document(self_policy(read_only=read_only)) == []
