@@ -53,6 +53,9 @@ TierName = Annotated[str, _rule(lambda v: rules.tenant_name_error(v, "tier"), "t
 IamTemplateName = Annotated[
     str, _rule(lambda v: rules.tenant_name_error(v, "IAM template"), "iam_template_name"),
     _name_schema("IAM template name")]
+IamRoleTemplateName = Annotated[
+    str, _rule(lambda v: rules.tenant_name_error(v, "IAM role template"), "iam_template_name"),
+    _name_schema("IAM role template name")]
 TagKey = Annotated[str, _rule(rules.tag_key_error, "tag_key"),
                    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128,
                                    "pattern": "^(?![aA][wW][sS]:)"})]
@@ -181,7 +184,7 @@ class Profile(_Model):
     iam: list[IamTemplateName] = Field([], description="IAM template names; layers are unioned")
     iam_attach: dict[IamTemplateName, Attach] = Field({}, description=(
         "principals this tenant's policy of each IAM template is also attached to; unioned"))
-    iam_roles: list[IamTemplateName] = Field([], description=(
+    iam_roles: list[IamRoleTemplateName] = Field([], description=(
         "IAM role template names (iam_roles section); layers are unioned"))
     protect: bool = Field(False, description="never delete this tenant, whatever prune says")
 
@@ -257,7 +260,7 @@ class ConfigFile(_Model):
     tiers: dict[TierName, Tier] = {}
     tenants: dict[TenantName, TenantConfig] = {}
     iam_templates: dict[IamTemplateName, IamTemplateConfig] = {}
-    iam_roles: dict[IamTemplateName, IamRoleConfig] = {}
+    iam_roles: dict[IamRoleTemplateName, IamRoleConfig] = {}
     monitoring: MonitoringConfig | None = None
 
 

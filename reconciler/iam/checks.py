@@ -9,6 +9,7 @@ grammar itself (elements, operators, versions) is IAM's and is spelled out here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -89,8 +90,6 @@ def check_document(document: Any, *, policy_type: PolicyType = "identity",
 
 def policy_size(document: Mapping[str, Any]) -> int:
     """Characters IAM counts against the quota: the JSON text without whitespace."""
-    import json
-
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     return sum(1 for char in text if not char.isspace())
 

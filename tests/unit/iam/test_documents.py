@@ -171,7 +171,7 @@ def edits(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str]:
     edited = _copy(doc)
     i = draw(st.integers(0, len(doc["Statement"]) - 1))
     statement = edited["Statement"][i]
-    kind = draw(st.sampled_from(["add", "remove", "effect"]))
+    kind = draw(st.sampled_from(["add", "remove", "resource", "effect"]))
     missing = [a for a in ACTIONS if a not in statement["Action"]]
     if kind == "add" and missing:
         action = draw(st.sampled_from(missing))
@@ -180,6 +180,11 @@ def edits(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str]:
     if kind == "remove" and len(statement["Action"]) > 1:
         action = statement["Action"].pop(draw(st.integers(0, len(statement["Action"]) - 1)))
         return doc, edited, f"Statement[{i}].Action[-] {action}"
+    spare = [r for r in RESOURCES if r not in statement["Resource"]]
+    if kind == "resource" and spare:
+        resource = draw(st.sampled_from(spare))
+        statement["Resource"].append(resource)
+        return doc, edited, f"Statement[{i}].Resource[+] {resource}"
     old = statement["Effect"]
     statement["Effect"] = "Deny" if old == "Allow" else "Allow"
     return doc, edited, f"Statement[{i}].Effect: {old} -> {statement['Effect']}"
