@@ -41,6 +41,15 @@ def test_the_ses_prefix_covers_ses_v1_and_v2_models() -> None:
     assert {"ses", "sesv2"} <= set(catalog.services_by_prefix()["ses"])
 
 
+@pytest.mark.parametrize("service", ["ses", "sesv2", "mailmanager", "cloudwatch",
+                                     "stepfunctions", "docdb", "sts"])
+def test_the_quick_metadata_read_agrees_with_the_full_model(service: str) -> None:
+    metadata = catalog._loader().load_service_model(service, "service-2")["metadata"]
+    expected = ({metadata["signingName"]} if "signingName" in metadata
+                else {service, metadata["endpointPrefix"]})
+    assert set(catalog._prefixes(catalog._loader(), service)) == expected
+
+
 def test_an_sesv2_only_and_a_v1_only_operation_are_both_ses_actions() -> None:
     assert catalog.matching("ses", "CreateTenant") == ("CreateTenant",)
     assert catalog.matching("ses", "SendRawEmail") == ("SendRawEmail",)
