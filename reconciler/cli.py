@@ -228,8 +228,15 @@ def validate(config: str, fmt: str) -> None:
         _fail(err)
         return
     if fmt == "json":
-        click.echo("[]")
+        click.echo(json.dumps([d.to_dict() for d in loaded.warnings], indent=2))
         return
+    if fmt == "github":
+        from reconciler.render.github import render_annotations
+
+        click.echo(render_annotations(loaded.warnings), nl=False)
+    else:
+        for warning in loaded.warnings:
+            click.echo(f"warning: {warning}", err=True)
     tenants, files = len(loaded.desired.tenants), len(loaded.files)
     click.echo(f"valid: {tenants} tenant{'s' * (tenants != 1)} in {files} "
                f"file{'s' * (files != 1)}")

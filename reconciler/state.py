@@ -105,9 +105,9 @@ class Tenant:
     """One tenant, desired or live.
 
     Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
-    desired-only fields (`protect`, `iam`, `replaces`, `adopt`, `external`, `source`) keep their
-    defaults on the live side. `sending_status` on the live side is the customer-managed status
-    (None read as ENABLED).
+    desired-only fields (`protect`, `iam`, `iam_attach`, `iam_roles`, `replaces`, `adopt`,
+    `external`, `source`) keep their defaults on the live side. `sending_status` on the live
+    side is the customer-managed status (None read as ENABLED).
     """
 
     name: str
@@ -118,6 +118,9 @@ class Tenant:
     suppression: Suppression | None = None
     protect: bool = False
     iam: tuple[str, ...] = ()
+    # desired: principals this tenant adds to its policies, by IAM template name
+    iam_attach: Mapping[str, Attachments] = field(default_factory=dict)
+    iam_roles: tuple[str, ...] = ()  # desired: IAM role template names
     replaces: str | None = None  # desired: the old name this tenant is a rename of
     adopt: bool = False  # desired: take over an existing tenant without the ownership tag
     external: bool = False  # desired: never owned; only what the entry declares is added
@@ -143,6 +146,27 @@ class Settings:
     max_tenants: int = 10_000
     lock_table: str | None = None  # DynamoDB table of the apply lease (target aws)
     min_tenants: int = 10  # the safety percentages apply from this many owned tenants
+    iam_path: str = "/ses-reconciler/"  # IAM path of the policies and roles made here
+    iam_extra_services: tuple[str, ...] = ()  # IAM prefixes accepted without botocore's model
+    iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Attachments:
+    """IAM principals a policy is attached to, by entity type; names may hold placeholders
+    (`${tenant.name}`), rendered per tenant like the policy itself."""
+
+    roles: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+
+    def __or__(self, other: Attachments) -> Attachments:
+        return Attachments(tuple(sorted({*self.roles, *other.roles})),
+                           tuple(sorted({*self.groups, *other.groups})),
+                           tuple(sorted({*self.users, *other.users})))
+
+    def __bool__(self) -> bool:
+        return bool(self.roles or self.groups or self.users)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +175,21 @@ class IamTemplate:
     policy_name: str
     document: Mapping[str, object]
     description: str = ""
+    attach: Attachments = Attachments()  # for every tenant; a tenant may add (`iam_attach`)
+
+
+@dataclass(frozen=True, slots=True)
+class IamRoleTemplate:
+    """A role made once per tenant listing it (`iam_roles`), with some of the tenant's policies
+    attached: what a customer in another account assumes to act as its tenant."""
+
+    name: str
+    role_name: str
+    trust_policy: Mapping[str, object]
+    path: str = "/ses-reconciler/"
+    description: str = ""
+    max_session_duration: int = 3600
+    policies: tuple[str, ...] | None = None  # IAM template names; None: all of the tenant's
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +214,7 @@ class Desired:
     digest: str = ""
     # where each resource named by a full ARN was first written (layout, so not in the digest)
     arn_sources: Mapping[ResourceRef, Source] = field(default_factory=dict)
+    iam_roles: Mapping[str, IamRoleTemplate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.config import rules
+from reconciler.config.iam_checks import IamChecker
 from reconciler.config.models import ConfigFile, Profile, Settings
 from reconciler.config.sourcemap import SourceMap, child_path
 from reconciler.diagnostics import Diagnostic, Source
@@ -26,6 +27,7 @@ class Declared:
     tenants: Collection[str]
     tiers: Collection[str]
     iam_templates: Collection[str]
+    iam_roles: Collection[str] = ()
 
 
 class Checker:
@@ -48,9 +50,10 @@ class Checker:
             self._iam_refs(path, layer)
             self._ownership_tag(path, layer)
         self._tenants()
+        self._role_refs()
         self._placeholders()
         self._tag_totals(resolved)
-        return self.found
+        return self.found + IamChecker(self.config, self.smap).run(resolved)
 
     def _layers(self) -> Iterator[tuple[str, Profile]]:
         yield "defaults", self.config.defaults
@@ -69,6 +72,21 @@ class Checker:
             if name not in self.declared.iam_templates:
                 self._unknown(child_path(f"{path}.iam", i), "IAM template", name,
                               self.declared.iam_templates)
+        for name in layer.iam_attach:
+            if name not in self.declared.iam_templates:
+                self._unknown(child_path(f"{path}.iam_attach", name), "IAM template", name,
+                              self.declared.iam_templates)
+        for i, name in enumerate(layer.iam_roles):
+            if name not in self.declared.iam_roles:
+                self._unknown(child_path(f"{path}.iam_roles", i), "IAM role template", name,
+                              self.declared.iam_roles)
+
+    def _role_refs(self) -> None:
+        for name, role in self.config.iam_roles.items():
+            for i, template in enumerate(role.policies or ()):
+                if template not in self.declared.iam_templates:
+                    self._unknown(child_path(f"{child_path('iam_roles', name)}.policies", i),
+                                  "IAM template", template, self.declared.iam_templates)
 
     def _ownership_tag(self, path: str, layer: Profile) -> None:
         key = self.config.settings.ownership.tag_key
@@ -103,10 +121,16 @@ class Checker:
                        f"settings.max_tenants ({limit})")
 
     def _placeholders(self) -> None:
+        """In names; documents are checked rendered (`IamChecker`), leftovers included."""
         for name, template in self.config.iam_templates.items():
             path = child_path("iam_templates", name)
             self._scan(f"{path}.policy_name", template.policy_name)
-            self._scan(f"{path}.document", template.document)
+            self._scan(f"{path}.attach", template.attach.model_dump())
+        for name, role in self.config.iam_roles.items():
+            self._scan(f"{child_path('iam_roles', name)}.role_name", role.role_name)
+        for path, layer in self._layers():
+            self._scan(f"{path}.iam_attach", {k: v.model_dump()
+                                              for k, v in layer.iam_attach.items()})
 
     def _scan(self, path: str, value: Any) -> None:
         if isinstance(value, str):

@@ -21,7 +21,7 @@ from reconciler.diagnostics import Diagnostic
 _YAML_TYPES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
                list: "a list", dict: "a mapping", type(None): "null"}
 _OWN_MESSAGES = {"tenant_name", "tier_name", "iam_template_name", "tag_key", "tag_value",
-                 "tag_count", "resource", "retention_days", "suppression"}
+                 "tag_count", "resource", "retention_days", "suppression", "iam_path"}
 _EXPECTED = {"string_type": "a string", "int_type": "an integer", "float_type": "a number",
              "bool_type": "true or false", "list_type": "a list", "dict_type": "a mapping",
              "model_type": "a mapping", "int_from_float": "an integer",

@@ -38,6 +38,7 @@ class Loaded:
 
     desired: Desired
     files: tuple[str, ...]
+    warnings: tuple[Diagnostic, ...] = ()  # lint findings of a valid config (never fatal)
 
 
 def load_desired(path: str | Path) -> Desired:
@@ -120,7 +121,8 @@ def _load(texts: Mapping[str, str], problems: list[Diagnostic]) -> Loaded:
     merged = merger.merged
     declared = Declared(tenants=set(_section(merged, "tenants")),
                         tiers=set(_section(merged, "tiers")),
-                        iam_templates=set(_section(merged, "iam_templates")))
+                        iam_templates=set(_section(merged, "iam_templates")),
+                        iam_roles=set(_section(merged, "iam_roles")))
     config, settings_valid = _validate(merged, smap, problems)
     arns = list(arn_entries(merged))
     problems.extend(arn_scope(arns, merged, smap))
@@ -130,10 +132,12 @@ def _load(texts: Mapping[str, str], problems: list[Diagnostic]) -> Loaded:
     resolve_tenant = TenantResolver(config.defaults, config.tiers)
     tenants = {name: resolve_tenant(name, tenant, smap.locate(child_path("tenants", name)))
                for name, tenant in config.tenants.items()}
-    problems.extend(Checker(config, declared, smap, settings_valid).run(tenants))
+    found = Checker(config, declared, smap, settings_valid).run(tenants)
+    problems.extend(d for d in found if d.severity == "error")
     if problems:
         raise ConfigError(problems)
-    return Loaded(resolve(config, tenants, arn_sources(arns, smap)), tuple(texts))
+    warnings = tuple(sorted(d for d in found if d.severity == "warning"))
+    return Loaded(resolve(config, tenants, arn_sources(arns, smap)), tuple(texts), warnings)
 
 
 def _section(merged: Mapping[str, Any], name: str) -> Mapping[str, Any]:

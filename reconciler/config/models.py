@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 from reconciler.config import rules
+from reconciler.iam import names
 from reconciler.state import ResourceKind
 
 ReputationPolicy = Literal["none", "standard", "strict"]
@@ -52,6 +53,9 @@ TierName = Annotated[str, _rule(lambda v: rules.tenant_name_error(v, "tier"), "t
 IamTemplateName = Annotated[
     str, _rule(lambda v: rules.tenant_name_error(v, "IAM template"), "iam_template_name"),
     _name_schema("IAM template name")]
+IamRoleTemplateName = Annotated[
+    str, _rule(lambda v: rules.tenant_name_error(v, "IAM role template"), "iam_template_name"),
+    _name_schema("IAM role template name")]
 TagKey = Annotated[str, _rule(rules.tag_key_error, "tag_key"),
                    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128,
                                    "pattern": "^(?![aA][wW][sS]:)"})]
@@ -97,6 +101,26 @@ class Lock(_Model):
         "DynamoDB table keyed LockID (string) holding one lease per account and region"))]
 
 
+IamPath = Annotated[str, _rule(names.path_error, "iam_path"), WithJsonSchema({
+    "type": "string", "pattern": "^(/|/[\\x21-\\x7e]+/)$", "maxLength": 512,
+    "description": "IAM path: starts and ends with /"})]
+IamPrincipalName = Annotated[str, Field(min_length=1, max_length=128, description=(
+    "IAM role, group or user name; may hold placeholders such as ${tenant.name}"))]
+IamServicePrefix = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+
+
+class IamSettings(_Model):
+    """Where the IAM policies and roles made here live, and how their documents are checked."""
+
+    path: IamPath = Field("/ses-reconciler/", description=(
+        "IAM path of every policy and role made here; starts and ends with /"))
+    extra_services: list[IamServicePrefix] = Field([], description=(
+        "IAM service prefixes accepted with any action name: services botocore does not model, "
+        "or permissions that are not API operations (s3:ListBucket)"))
+    trust_policy_max_chars: int = Field(2048, ge=2048, le=4096, description=(
+        "the account's role trust policy length quota (IAM default 2048, raisable to 4096)"))
+
+
 class Settings(_Model):
     """Account-wide settings: where to reconcile and how carefully."""
 
@@ -110,6 +134,7 @@ class Settings(_Model):
     max_tenants: int = Field(10_000, ge=1, description="the account's tenant quota")
     lock: Lock | None = Field(None, description="apply lock against AWS (--target local always "
                               "locks its state file)")
+    iam: IamSettings = IamSettings()
 
 
 class Resources(_Model):
@@ -140,6 +165,14 @@ class SuppressionConfig(_Model):
         return self
 
 
+class Attach(_Model):
+    """IAM principals a policy is attached to, by entity type (existing roles, groups, users)."""
+
+    roles: list[IamPrincipalName] = []
+    groups: list[IamPrincipalName] = []
+    users: list[IamPrincipalName] = []
+
+
 class Profile(_Model):
     """Attributes shared by defaults, tiers and tenants. Only keys actually written override."""
 
@@ -149,6 +182,10 @@ class Profile(_Model):
     sending_status: SendingStatus = "ENABLED"
     suppression: SuppressionConfig | None = None
     iam: list[IamTemplateName] = Field([], description="IAM template names; layers are unioned")
+    iam_attach: dict[IamTemplateName, Attach] = Field({}, description=(
+        "principals this tenant's policy of each IAM template is also attached to; unioned"))
+    iam_roles: list[IamRoleTemplateName] = Field([], description=(
+        "IAM role template names (iam_roles section); layers are unioned"))
     protect: bool = Field(False, description="never delete this tenant, whatever prune says")
 
 
@@ -177,6 +214,23 @@ class IamTemplateConfig(_Model):
     document: dict[str, Any] = Field(description=(
         "IAM policy document; placeholders: ${tenant.name} ${tenant.id} ${tenant.arn} "
         "${account_id} ${region} ${partition}"))
+    attach: Attach = Field(Attach(), description=(
+        "principals every tenant's policy of this template is attached to"))
+
+
+class IamRoleConfig(_Model):
+    """An IAM role made once for every tenant that lists this role template under `iam_roles`."""
+
+    role_name: Annotated[str, Field(min_length=1, max_length=64, description=(
+        "role name; placeholders as in policy_name"))]
+    path: IamPath | None = Field(None, description="IAM path (default: settings.iam.path)")
+    description: Annotated[str, Field(max_length=1000)] = ""
+    trust_policy: dict[str, Any] = Field(description=(
+        "who may assume the role (Principal, sts:AssumeRole); placeholders allowed"))
+    max_session_duration: Annotated[int, Field(ge=3600, le=43200, description=(
+        "seconds, 3600-43200"))] = 3600
+    policies: list[IamTemplateName] | None = Field(None, description=(
+        "IAM templates of the tenant attached to the role (default: all the tenant lists)"))
 
 
 class TenantEvents(_Model):
@@ -206,8 +260,10 @@ class ConfigFile(_Model):
     tiers: dict[TierName, Tier] = {}
     tenants: dict[TenantName, TenantConfig] = {}
     iam_templates: dict[IamTemplateName, IamTemplateConfig] = {}
+    iam_roles: dict[IamRoleTemplateName, IamRoleConfig] = {}
     monitoring: MonitoringConfig | None = None
 
 
 SINGLE_SECTIONS = ("settings", "defaults", "monitoring")
-NAMED_SECTIONS = {"tiers": "tier", "tenants": "tenant", "iam_templates": "IAM template"}
+NAMED_SECTIONS = {"tiers": "tier", "tenants": "tenant", "iam_templates": "IAM template",
+                  "iam_roles": "IAM role template"}

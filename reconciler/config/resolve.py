@@ -13,12 +13,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.config.models import ConfigFile, Profile, SuppressionConfig, TenantConfig
+from reconciler.config.models import (
+    Attach,
+    ConfigFile,
+    IamRoleConfig,
+    Profile,
+    SuppressionConfig,
+    TenantConfig,
+)
 from reconciler.config.rules import KIND_BY_FIELD, partition_of, to_ref
 from reconciler.diagnostics import Location, Source
 from reconciler.state import (
     ArnContext,
+    Attachments,
     Desired,
+    IamRoleTemplate,
     IamTemplate,
     Monitoring,
     ResourceRef,
@@ -45,6 +54,21 @@ def _layer_resources(layer: Profile) -> set[ResourceRef]:
     return refs
 
 
+def attachments(config: Attach) -> Attachments:
+    return Attachments(tuple(sorted(set(config.roles))), tuple(sorted(set(config.groups))),
+                       tuple(sorted(set(config.users))))
+
+
+def _merge_attach(before: Mapping[str, Attachments],
+                  layer: Mapping[str, Attach]) -> Mapping[str, Attachments]:
+    if not layer:
+        return before
+    merged = dict(before)
+    for template, attach in layer.items():
+        merged[template] = merged.get(template, Attachments()) | attachments(attach)
+    return merged
+
+
 @dataclass(frozen=True, slots=True)
 class _Layers:
     """What a stack of layers adds up to so far."""
@@ -53,6 +77,8 @@ class _Layers:
     tags: Mapping[str, str] = field(default_factory=dict)
     resources: frozenset[ResourceRef] = frozenset()
     iam: frozenset[str] = frozenset()
+    iam_attach: Mapping[str, Attachments] = field(default_factory=dict)
+    iam_roles: frozenset[str] = frozenset()
 
     def then(self, layer: Profile) -> _Layers:
         written = layer.model_fields_set
@@ -61,7 +87,9 @@ class _Layers:
             if key in written:
                 scalars[key] = getattr(layer, key)
         return _Layers(scalars, {**self.tags, **layer.tags},
-                       self.resources | _layer_resources(layer), self.iam | set(layer.iam))
+                       self.resources | _layer_resources(layer), self.iam | set(layer.iam),
+                       _merge_attach(self.iam_attach, layer.iam_attach),
+                       self.iam_roles | set(layer.iam_roles))
 
 
 class TenantResolver:
@@ -94,6 +122,8 @@ class TenantResolver:
             suppression=_suppression(scalars.get("suppression")),
             protect=scalars.get("protect", False),
             iam=tuple(sorted(done.iam)),
+            iam_attach=dict(sorted(done.iam_attach.items())),
+            iam_roles=tuple(sorted(done.iam_roles)),
             replaces=config.renamed_from,
             adopt=config.adopt,
             external=config.external,
@@ -110,7 +140,17 @@ def resolve_settings(config: ConfigFile) -> Settings:
         prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
         max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
         min_tenants=s.safety.min_tenants,
-        lock_table=s.lock.dynamodb_table if s.lock is not None else None)
+        lock_table=s.lock.dynamodb_table if s.lock is not None else None,
+        iam_path=s.iam.path, iam_extra_services=tuple(sorted(set(s.iam.extra_services))),
+        iam_trust_policy_max_chars=s.iam.trust_policy_max_chars)
+
+
+def _role(name: str, role: IamRoleConfig, settings: Settings) -> IamRoleTemplate:
+    return IamRoleTemplate(
+        name=name, role_name=role.role_name, trust_policy=role.trust_policy,
+        path=role.path or settings.iam_path, description=role.description,
+        max_session_duration=role.max_session_duration,
+        policies=None if role.policies is None else tuple(sorted(set(role.policies))))
 
 
 def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
@@ -120,7 +160,13 @@ def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
             "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
             "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
             "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
+            "iam_attach": {k: _attach_doc(a) for k, a in t.iam_attach.items()},
+            "iam_roles": list(t.iam_roles),
             "adopt": t.adopt, "external": t.external, "declared": sorted(t.declared)}
+
+
+def _attach_doc(a: Attachments) -> list[list[str]]:
+    return [list(a.roles), list(a.groups), list(a.users)]
 
 
 def _home(settings: Settings) -> ArnContext | None:
@@ -141,8 +187,11 @@ def digest(desired: Desired) -> str:
     doc = {
         "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
         "tenants": {name: _tenant_doc(t, home) for name, t in desired.tenants.items()},
-        "iam_templates": {n: [t.policy_name, t.description, t.document]
+        "iam_templates": {n: [t.policy_name, t.description, t.document, _attach_doc(t.attach)]
                           for n, t in desired.iam_templates.items()},
+        "iam_roles": {n: [r.role_name, r.path, r.description, r.trust_policy,
+                          r.max_session_duration, r.policies]
+                      for n, r in desired.iam_roles.items()},
         "monitoring": None if mon is None else [mon.rule_name, mon.log_group, mon.retention_days],
     }
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -154,13 +203,17 @@ def resolve(config: ConfigFile, tenants: Mapping[str, Tenant],
     """The `Desired` of a valid config whose tenants were already resolved; `arn_sources` says
     where each resource named by its ARN was written (for run-time refusals)."""
     events = config.monitoring.tenant_events if config.monitoring else None
+    settings = resolve_settings(config)
     desired = Desired(
-        settings=resolve_settings(config),
+        settings=settings,
         tenants=dict(sorted(tenants.items())),
-        iam_templates={name: IamTemplate(name, t.policy_name, t.document, t.description)
+        iam_templates={name: IamTemplate(name, t.policy_name, t.document, t.description,
+                                         attachments(t.attach))
                        for name, t in sorted(config.iam_templates.items())},
         monitoring=None if events is None else Monitoring(
             events.rule_name, events.log_group, events.retention_days),
+        iam_roles={name: _role(name, r, settings) for name, r in sorted(config.iam_roles.items())},
     )
     return Desired(desired.settings, desired.tenants, desired.iam_templates,
-                   desired.monitoring, digest(desired), dict(sorted((arn_sources or {}).items())))
+                   desired.monitoring, digest(desired), dict(sorted((arn_sources or {}).items())),
+                   desired.iam_roles)

@@ -54,3 +54,21 @@ def test_validate_of_a_missing_path_says_so_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.stderr == f"{tmp_path / 'nope'}: no such file or directory\n"
+
+
+def test_validate_shows_warnings_on_stderr_and_still_exits_0() -> None:
+    case = ROOT / "tests" / "data" / "configs" / "warnings" / "send-without-tenant-condition.yaml"
+    result = CliRunner().invoke(main, ["validate", str(case)])
+    assert result.exit_code == 0
+    assert result.stdout == "valid: 0 tenants in 1 file\n"
+    assert result.stderr.startswith(
+        f"warning: {case.as_posix()}:9:11: iam_templates.sender.document.Statement[0]: sending "
+        "(SendEmail, SendRawEmail) is allowed without a ses:TenantName condition")
+
+
+def test_validate_json_lists_warnings_with_their_severity() -> None:
+    case = ROOT / "tests" / "data" / "configs" / "warnings" / "ses-star.yaml"
+    result = CliRunner().invoke(main, ["validate", str(case), "--format", "json"])
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert [(d["line"], d["severity"]) for d in found] == [(10, "warning"), (11, "warning")]

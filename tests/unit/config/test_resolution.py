@@ -19,8 +19,9 @@ defaults:
   resources: {templates: [footer]}
   iam: [reader]
 iam_templates:
-  reader: {policy_name: "r-${tenant.name}", document: {Statement: []}}
-  sender: {policy_name: "s-${tenant.name}", document: {Statement: []}}
+  reader: {policy_name: "r-${tenant.name}", document: &doc {Version: "2012-10-17",
+           Statement: {Effect: Allow, Action: "ses:GetTenant", Resource: "${tenant.arn}"}}}
+  sender: {policy_name: "s-${tenant.name}", document: *doc}
 tiers:
   free:
     reputation_policy: strict

@@ -25,7 +25,7 @@ def test_schema_is_draft_07_and_refuses_unknown_sections() -> None:
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"settings", "defaults", "tiers", "tenants",
-                                         "iam_templates", "monitoring"}
+                                         "iam_templates", "iam_roles", "monitoring"}
 
 
 def test_schema_references_resolve_within_the_document() -> None:

@@ -29,15 +29,20 @@ def _only_document(templates: dict, live_tenants: dict | None = None) -> dict:
 
 
 def test_every_placeholder_is_replaced_with_the_live_tenant_and_the_account() -> None:
-    doc = _only_document({"t": document(statement(Resource=ALL))}, {"Acme": live("Acme")})
-    assert doc["Statement"][0]["Resource"] == (
+    doc = _only_document({"t": document(statement(Sid=ALL))}, {"Acme": live("Acme")})
+    assert doc["Statement"][0]["Sid"] == (
         "Acme|tid-1|arn:aws:ses:eu-west-1:123456789012:tenant/Acme/tid-1|123456789012|"
         "eu-west-1|aws")
 
 
 def test_a_tenant_not_in_the_account_renders_id_and_arn_as_known_after_apply() -> None:
-    doc = _only_document({"t": document(statement(Resource="${tenant.id} ${tenant.arn}"))})
-    assert doc["Statement"][0]["Resource"] == f"{KNOWN_AFTER_APPLY} {KNOWN_AFTER_APPLY}"
+    doc = _only_document({"t": document(statement(Sid="${tenant.id} ${tenant.arn}"))})
+    assert doc["Statement"][0]["Sid"] == f"{KNOWN_AFTER_APPLY} {KNOWN_AFTER_APPLY}"
+
+
+def test_a_resource_known_only_after_apply_passes_the_arn_check() -> None:
+    doc = _only_document({"t": document(statement(Resource="${tenant.arn}"))})
+    assert doc["Statement"][0]["Resource"] == KNOWN_AFTER_APPLY
 
 
 def test_iam_policy_variables_pass_through_untouched() -> None:
@@ -54,8 +59,9 @@ def test_placeholders_in_mapping_keys_are_replaced() -> None:
 
 
 def test_strings_inside_nested_lists_are_replaced() -> None:
-    doc = _only_document({"t": document(statement(Resource=[["${tenant.name}"], "${region}"]))})
-    assert doc["Statement"][0]["Resource"] == [["Acme"], "eu-west-1"]
+    condition = {"StringEquals": {"aws:x": [["${tenant.name}"], "${region}"]}}
+    doc = _only_document({"t": document(statement(Condition=condition))})
+    assert doc["Statement"][0]["Condition"]["StringEquals"]["aws:x"] == [["Acme"], "eu-west-1"]
 
 
 def test_the_policy_name_is_rendered_per_tenant() -> None:

@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from reconciler.errors import ConfigError
-from reconciler.iam.render import MAX_POLICY_CHARS, policy_size, render_policies
+from reconciler.iam.checks import MAX_POLICY_CHARS, policy_size
+from reconciler.iam.render import render_policies
 from reconciler.state import Desired, IamTemplate
 from tests.unit.iam.builders import CONTEXT, desired, document, statement
 
@@ -35,13 +36,20 @@ def test_the_sesv2_prefix_is_an_error_pointing_at_the_ses_prefix() -> None:
     doc = document(statement(Action=["ses:GetTenant", "sesv2:ListTenants"]))
     assert _errors({"t": doc}) == [
         "iam_templates.t.document.Statement[0].Action[1]: tenant 'Acme': action "
-        "'sesv2:ListTenants': SES v2 actions use the ses: prefix (ses:ListTenants)"]
+        "'sesv2:ListTenants': IAM names sesv2 actions with the ses: prefix (ses:ListTenants)"]
 
 
-def test_a_service_outside_the_allowlist_is_an_error() -> None:
-    [error] = _errors({"t": document(statement(Action="s3:GetObject"))})
-    assert error.startswith("iam_templates.t.document.Statement[0].Action: tenant 'Acme': "
-                            "action 's3:GetObject': service 's3' is not allowed")
+def test_a_service_botocore_does_not_model_is_an_error() -> None:
+    [error] = _errors({"t": document(statement(Action="nosuchservice:GetThing"))})
+    assert error == ("iam_templates.t.document.Statement[0].Action: tenant 'Acme': action "
+                     "'nosuchservice:GetThing': unknown service 'nosuchservice' (list it in "
+                     "settings.iam.extra_services if IAM knows it)")
+
+
+def test_an_action_botocore_does_not_model_is_an_error() -> None:
+    [error] = _errors({"t": document(statement(Action="ses:SendPigeon"))})
+    assert error.endswith("action 'ses:SendPigeon' is not an ses action (botocore's ses "
+                          "service models)")
 
 
 @pytest.mark.parametrize("action", ["GetTenant", "ses:", "ses:Get Tenant", 42])
@@ -51,7 +59,8 @@ def test_an_action_not_of_the_form_service_name_is_an_error(action: object) -> N
 
 
 def test_not_action_is_checked_like_action() -> None:
-    [error] = _errors({"t": document(statement(NotAction="sesv2:DeleteTenant"))})
+    bare = {k: v for k, v in statement().items() if k != "Action"}
+    [error] = _errors({"t": document({**bare, "NotAction": "sesv2:DeleteTenant"})})
     assert "Statement[0].NotAction: tenant 'Acme': action 'sesv2:DeleteTenant'" in error
 
 
@@ -70,9 +79,9 @@ def test_a_yaml_date_is_not_a_json_value() -> None:
 def test_an_unknown_placeholder_left_in_a_key_is_an_error() -> None:
     condition = {"StringEquals": {"ses:${tenant.nmae}": "x"}}
     [error] = _errors({"t": document(statement(Condition=condition))})
-    assert error.endswith("tenant 'Acme': unknown placeholder '${tenant.nmae}' (allowed: "
-                          "${tenant.name} ${tenant.id} ${tenant.arn} ${account_id} ${region} "
-                          "${partition})")
+    assert error.endswith("tenant 'Acme': unknown placeholder ${tenant.nmae} (allowed: "
+                          "${account_id} ${partition} ${region} ${tenant.arn} ${tenant.id} "
+                          "${tenant.name})")
 
 
 def _sized(chars: int) -> dict:
@@ -89,7 +98,7 @@ def test_a_policy_at_the_size_limit_is_accepted() -> None:
 
 def test_a_policy_over_the_size_limit_is_an_error_with_its_size() -> None:
     assert _errors({"t": _sized(MAX_POLICY_CHARS + 1)}) == [
-        "iam_templates.t.document: tenant 'Acme': policy 'p-Acme-t' is 6,145 characters "
+        "iam_templates.t.document: tenant 'Acme': the policy is 6,145 characters "
         "without whitespace, over IAM's 6,144 for a managed policy"]
 
 
