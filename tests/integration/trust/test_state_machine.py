@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -200,8 +201,7 @@ class TrustMachine(RuleBasedStateMachine):
     def edit_an_entry(self, data: st.DataObject, attribute: str) -> None:
         name = data.draw(st.sampled_from(sorted(self.config)))
         value = data.draw(EDITS[attribute])
-        entry = self.config[name]
-        self.config[name] = Entry(**{**entry.__dict__, attribute: value})
+        self.config[name] = replace(self.config[name], **{attribute: value})
         self._changed()
 
     @rule(data=st.data(), flag=st.sampled_from(["adopt", "external"]), entry=entries)
@@ -212,14 +212,14 @@ class TrustMachine(RuleBasedStateMachine):
         if not untagged:
             return
         name = data.draw(st.sampled_from(untagged))
-        self.config[name] = Entry(**{**self.config.get(name, entry).__dict__, "flag": flag})
+        self.config[name] = replace(self.config.get(name, entry), flag=flag)
         self._changed()
 
     @precondition(lambda self: any(e.flag for e in self.config.values()))
     @rule(data=st.data())
     def drop_the_flag(self, data: st.DataObject) -> None:
         name = data.draw(st.sampled_from(sorted(n for n, e in self.config.items() if e.flag)))
-        self.config[name] = Entry(**{**self.config[name].__dict__, "flag": None})
+        self.config[name] = replace(self.config[name], flag=None)
         self._changed()
 
     # --- out-of-band changes, made with plain boto3 -------------------------------------
@@ -339,7 +339,7 @@ class TrustMachine(RuleBasedStateMachine):
         if not absent:
             return
         name = data.draw(st.sampled_from(absent))
-        self.config[name] = Entry(**{**self.config.get(name, entry).__dict__, "flag": None})
+        self.config[name] = replace(self.config.get(name, entry), flag=None)
         self.racing[name] = {**tags, OWNERSHIP_KEY: OWNERSHIP_VALUE} if ours else tags
         self._apply()
 
