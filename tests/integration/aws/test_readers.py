@@ -9,6 +9,7 @@ import pytest
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.readers import read_live
 from reconciler.emulator import Emulator
+from reconciler.emulator.accounting import CounterSnapshot
 from reconciler.errors import RunError
 from reconciler.state import ResourceRef, Suppression, Tenant
 from tests.integration.aws.accounts import (
@@ -185,7 +186,7 @@ def test_targeted_read_returns_only_scoped_tenants(factory: ClientFactory, seed:
     assert (list(live.tenants), live.scope) == (["Acme"], frozenset({"Acme", "Ghost"}))
 
 
-def test_targeted_read_of_one_tenant_costs_at_most_six_calls(
+def test_targeted_read_of_one_tenant_costs_exactly_four_calls(
         emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
     seed.resources(THREE)
     seed.many([f"t-{i:03}" for i in range(50)], THREE)
@@ -193,7 +194,10 @@ def test_targeted_read_of_one_tenant_costs_at_most_six_calls(
     before = emulator.counters.snapshot()
     read_live(factory, desired(Tenant("Acme", resources=frozenset(THREE))),
               scope=frozenset({"Acme"}))
-    assert (emulator.counters.snapshot() - before).attempts() <= 6
+    spent = emulator.counters.snapshot() - before
+    assert (spent.attempts(), calls(spent)) == (4, {
+        "GetCallerIdentity": 1, "GetReputationEntity": 1, "GetTenant": 1,
+        "ListTenantResources": 1})
 
 
 def thousand_tenants(seed: Seeder, shared: bool) -> dict[str, tuple[ResourceRef, ...]]:
@@ -211,9 +215,26 @@ def thousand_tenants(seed: Seeder, shared: bool) -> dict[str, tuple[ResourceRef,
     return refs
 
 
+# Exact figures by operation. Shared: 3 resources read resource by resource (3 List walks of the
+# account's resources, 10 pages of ListResourceTenants each). Own resources: one ListTenantResources
+# per tenant. Both: STS once, 10 pages each of ListTenants and ListReputationEntities, GetTenant
+# per tenant.
+FULL_READ_CALLS = {
+    True: (1054, {"GetCallerIdentity": 1, "GetTenant": 1000, "ListConfigurationSets": 1,
+                  "ListEmailIdentities": 1, "ListEmailTemplates": 1,
+                  "ListReputationEntities": 10, "ListResourceTenants": 30, "ListTenants": 10}),
+    False: (2021, {"GetCallerIdentity": 1, "GetTenant": 1000, "ListReputationEntities": 10,
+                   "ListTenantResources": 1000, "ListTenants": 10}),
+}
+
+
+def calls(spent: CounterSnapshot) -> dict[str, int]:
+    return {op: n for (_, op), n in sorted(spent.by_operation().items())}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("shared", [True, False], ids=["shared-resources", "own-resources"])
-def test_full_read_of_a_thousand_tenants_stays_within_the_call_budget(
+def test_full_read_of_a_thousand_tenants_costs_the_exact_call_count(
         shared: bool, emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
     refs = thousand_tenants(seed, shared)
     n = len(refs)
@@ -221,10 +242,11 @@ def test_full_read_of_a_thousand_tenants_stays_within_the_call_budget(
                        for name, r in refs.items()))
     before = emulator.counters.snapshot()
     live = read_live(factory, config)
-    spent = (emulator.counters.snapshot() - before).attempts()
+    spent = emulator.counters.snapshot() - before
     assert {name: t.resources for name, t in live.tenants.items()} == {
         name: frozenset(r) for name, r in refs.items()}
-    assert spent <= 2 * n + 2 * -(-n // 100) + 5
+    assert (spent.attempts(), calls(spent)) == FULL_READ_CALLS[shared]
+    assert spent.attempts() <= 2 * n + 2 * -(-n // 100) + 5
 
 
 def test_tenant_recreated_after_the_listing_reads_with_its_new_id(

@@ -2,6 +2,7 @@
 
 Call counts come from the emulator's own accounting (every request that reached it, retries
 included), not from the client's statistics, so a hidden extra call cannot escape the budget.
+The counts asserted are the exact figures the project publishes, by operation.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from reconciler.emulator import Emulator
+from reconciler.emulator.accounting import CounterSnapshot
 from tests.integration.engine.conftest import (
     NO_LIMITS,
     Account,
@@ -42,29 +44,47 @@ def _build(tmp_path: Path, account: Account, count: int) -> Path:
     return config
 
 
-def _plan_cost(emulator: Emulator, *args: str | Path) -> int:
+def _plan_cost(emulator: Emulator, *args: str | Path) -> CounterSnapshot:
+    """What one no-change plan cost the emulator: calls by operation, retries included."""
     before = emulator.counters.snapshot()
     result = engine("plan", *args, "--detailed-exitcode")
     assert result.exit_code == 0, result.output[-2000:]
-    return (emulator.counters.snapshot() - before).attempts()
+    return emulator.counters.snapshot() - before
+
+
+def _calls(spent: CounterSnapshot) -> dict[str, int]:
+    return {op: n for (_, op), n in sorted(spent.by_operation().items())}
+
+
+# Exact figures, not bounds: an extra call anywhere (a retry, a re-read, a new per-tenant lookup)
+# changes them. A no-change plan of N tenants is GetCallerIdentity once, ceil(N/100) pages each
+# of ListTenants and ListReputationEntities, then GetTenant and ListTenantResources per tenant.
+NO_CHANGE_PLAN_AT_1000 = {"GetCallerIdentity": 1, "GetTenant": 1000,
+                          "ListReputationEntities": 10, "ListTenantResources": 1000,
+                          "ListTenants": 10}
+# --only reads the named tenant alone, whatever the size of the account.
+ONLY_ONE_TENANT = {"GetCallerIdentity": 1, "GetReputationEntity": 1, "GetTenant": 1,
+                   "ListTenantResources": 1}
 
 
 @pytest.mark.slow
-def test_plan_of_1000_unchanged_tenants_stays_within_the_call_budget(
+def test_plan_of_1000_unchanged_tenants_costs_exactly_2021_calls(
         tmp_path: Path, account: Account, emulator: Emulator) -> None:
     n = 1000
     config = _build(tmp_path, account, n)
-    cost = _plan_cost(emulator, config)
-    print(f"plan of {n} unchanged tenants: {cost} calls")
-    assert cost <= 2 * n + 2 * math.ceil(n / 100) + 5
+    spent = _plan_cost(emulator, config)
+    print(f"plan of {n} unchanged tenants: {spent.attempts()} calls: {_calls(spent)}")
+    assert (spent.attempts(), _calls(spent)) == (2021, NO_CHANGE_PLAN_AT_1000)
+    assert spent.attempts() <= 2 * n + 2 * math.ceil(n / 100) + 5
 
 
-def test_plan_only_one_tenant_costs_at_most_6_calls(
+@pytest.mark.slow
+def test_plan_only_one_tenant_of_1000_costs_exactly_4_calls(
         tmp_path: Path, account: Account, emulator: Emulator) -> None:
-    config = _build(tmp_path, account, 150)
-    cost = _plan_cost(emulator, config, "--only", "T0042")
-    print(f"plan --only of one tenant in 150: {cost} calls")
-    assert cost <= 6
+    config = _build(tmp_path, account, 1000)
+    spent = _plan_cost(emulator, config, "--only", "T0042")
+    print(f"plan --only of one tenant in 1000: {spent.attempts()} calls: {_calls(spent)}")
+    assert (spent.attempts(), _calls(spent)) == (4, ONLY_ONE_TENANT)
 
 
 @pytest.fixture
@@ -158,7 +178,7 @@ def test_changed_since_plans_only_the_changed_and_removed_tenants(repo: Repo) ->
         ("Drop", "delete_tenant"), ("Edit", "update_tags")}
 
 
-def test_changed_since_costs_the_same_whatever_the_unchanged_tenants(
+def test_changed_since_costs_exactly_7_calls_whatever_the_unchanged_tenants(
         repo: Repo, emulator: Emulator) -> None:
     repo.tenant("Edit", "2")
     repo.remove("Drop")
@@ -172,11 +192,16 @@ def test_changed_since_costs_the_same_whatever_the_unchanged_tenants(
     repo.remove("Drop")
     large = _plan_cost_changes(emulator, repo)
     print(f"plan --changed-since with 3 / 43 unchanged tenants: {small} / {large} calls")
-    assert large == small
+    assert (small, large) == (7, 7)
 
 
 def _plan_cost_changes(emulator: Emulator, repo: Repo) -> int:
+    """The targeted read of the edited and the removed tenant: STS once, then GetTenant,
+    GetReputationEntity and ListTenantResources for each of the two."""
     before = emulator.counters.snapshot()
     result = engine("plan", repo.config, "--changed-since", "HEAD", "--detailed-exitcode")
     assert result.exit_code == 2, result.output
-    return (emulator.counters.snapshot() - before).attempts()
+    spent = emulator.counters.snapshot() - before
+    assert _calls(spent) == {"GetCallerIdentity": 1, "GetReputationEntity": 2, "GetTenant": 2,
+                             "ListTenantResources": 2}
+    return spent.attempts()
