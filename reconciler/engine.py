@@ -126,8 +126,9 @@ class Run:
         managed = result.plan.meta.get(LIVE_MANAGED)
         if not isinstance(managed, int):
             managed = _managed(result.live, self.desired)
+        owned = {n for n, t in result.live.tenants.items() if _owned(t.tags, self.desired)}
         check_safety(result.plan, self.desired.settings, live_managed_count=managed,
-                     allow_delete=allow_delete, force=force)
+                     allow_delete=allow_delete, force=force, owned=owned)
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
         return executor.apply(result.plan, progress=progress, stop=stop)
 

@@ -15,6 +15,8 @@ count, whatever the size of the account.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from reconciler.errors import SafetyError
 from reconciler.planning.diff import DEFAULT_POLICY
 from reconciler.planning.plan import Action, Change, Plan
@@ -50,7 +52,8 @@ def _percent(part: int, whole: int) -> float:
 
 
 def check_safety(
-    plan: Plan, settings: Settings, *, live_managed_count: int, allow_delete: bool, force: bool
+    plan: Plan, settings: Settings, *, live_managed_count: int, allow_delete: bool, force: bool,
+    owned: Collection[str] | None = None,
 ) -> None:
     """Raise `SafetyError` naming the flag that would allow the plan.
 
@@ -58,7 +61,8 @@ def check_safety(
     share counts tenants that exist and would be altered (`changed_tenants`) or deleted;
     creating new tenants is never "changing" existing ones. `force` lifts the percentage limits,
     not the delete flag; with fewer than `settings.min_tenants` owned tenants the percentages do
-    not apply.
+    not apply. `owned` names the live tenants carrying the ownership tag: the share is a share of
+    them, so changes to `external: true` or adopted tenants, outside that base, do not count.
     """
     deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
@@ -76,6 +80,8 @@ def check_safety(
             "pass --force to allow it."
         )
     changed = changed_tenants(plan)
+    if owned is not None:
+        changed = [name for name in changed if name in owned]
     share = _percent(len(changed), live_managed_count)
     if changed and share > settings.max_change_percent:
         raise SafetyError(

@@ -22,4 +22,12 @@ def test_max_change_percent_100_allows_changes_to_every_owned_and_an_external_te
     owned = [f"T{i}" for i in range(10)]
     plan = Plan(changes=tuple(_tag_change(n) for n in [*owned, "External"]),
                 account="123456789012", region="us-east-1")
-    check_safety(plan, UNLIMITED, live_managed_count=len(owned), allow_delete=False, force=False)
+    check_safety(plan, UNLIMITED, live_managed_count=len(owned), allow_delete=False, force=False,
+                 owned=frozenset(owned))
+
+
+def test_changes_to_tenants_outside_the_owned_base_do_not_count() -> None:
+    plan = Plan(changes=(*(_tag_change(f"X{i}") for i in range(10)), _tag_change("T0")),
+                account="123456789012", region="us-east-1")
+    check_safety(plan, Settings(), live_managed_count=10, allow_delete=False, force=False,
+                 owned={f"T{i}" for i in range(10)})
