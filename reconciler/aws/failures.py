@@ -69,6 +69,7 @@ _DOING = {
     "UpdateReputationEntityCustomerManagedStatus": "setting a tenant's sending status",
     "PutTenantSuppressionAttributes": "setting a tenant's suppression attributes",
     "ListPolicies": "listing the IAM policies under the tool's path",
+    "GetAccountAuthorizationDetails": "listing the account's IAM policies with their documents",
     "GetPolicy": "reading an IAM policy",
     "GetPolicyVersion": "reading an IAM policy's document",
     "ListPolicyVersions": "listing an IAM policy's versions",

@@ -12,13 +12,19 @@ Policies (C listed under `path`, O of them owned, A owned ones with attachments 
   above zero (an undeclared attachment is drift): A;
 - with `versions=True`, ListPolicyVersions per owned policy: O more.
 
-Total ⌈C/1000⌉ + C + O + A; with every listed policy owned, ⌈P/1000⌉ + 2P + A. Foreign policies
-under the path cost their GetPolicy and nothing else; their documents are never read.
+Total ⌈C/1000⌉ + C + O + A; with every listed policy owned, ⌈P/1000⌉ + 2P + A.
+
+`bulk=True` lists with GetAccountAuthorizationDetails (`Filter=LocalManagedPolicy`, every
+customer-managed policy of the account, L of them, with every version's document) instead:
+⌈L/1000⌉ + C + A, versions included — ⌈P/1000⌉ + P + A when the account's customer-managed
+policies are the tool's. IAM may cut its pages short of MaxItems (moto never pages it), and
+the permission iam:GetAccountAuthorizationDetails reads every policy, role, group and user of
+the account, which a least-privilege reviewer may refuse. Foreign policies under the path cost
+their GetPolicy and nothing else either way; their documents are never read.
 
 Roles (R listed, O owned): ListRoles (PathPrefix, 1,000 a page) ⌈R/1000⌉, GetRole per listed
 role (ListRoles returns no tags) R, ListAttachedRolePolicies per owned role O. A targeted read
-of a known role is GetRole + ListAttachedRolePolicies.
-"""
+of a known role is GetRole + ListAttachedRolePolicies."""
 
 from __future__ import annotations
 
@@ -118,7 +124,10 @@ def fetch_policy(client: Any, arn: str, ownership: Ownership, *, attachments: bo
 
 
 def _complete(client: Any, wire: Mapping[str, Any], ownership: Ownership, attachments: bool,
-              versions: bool, settle: Settle) -> LivePolicy | None:
+              versions: bool, settle: Settle,
+              detail: Mapping[str, Any] | None = None) -> LivePolicy | None:
+    """The LivePolicy of a GetPolicy answer; `detail` (a GetAccountAuthorizationDetails item)
+    supplies the documents and versions when its default version is GetPolicy's."""
     tags = iam_tags(wire.get("Tags"))
     policy = LivePolicy(
         name=str(wire["PolicyName"]), path=str(wire.get("Path") or "/"), arn=str(wire["Arn"]),
@@ -128,15 +137,21 @@ def _complete(client: Any, wire: Mapping[str, Any], ownership: Ownership, attach
         description=str(wire.get("Description") or ""))
     if not policy.owned:
         return policy
-    version = _or_none(lambda: client.get_policy_version(
+    listed = list((detail or {}).get("PolicyVersionList") or ())
+    known = [v for v in listed if v.get("VersionId") == policy.default_version_id]
+    version = known[0] if known else _or_none(lambda: client.get_policy_version(
         PolicyArn=policy.arn, VersionId=policy.default_version_id)["PolicyVersion"], settle)
     if version is None:
         return None
+    if known:
+        found_versions: tuple[PolicyVersion, ...] | None = tuple(
+            sorted((_version(v) for v in listed), key=lambda v: v.number))
+    else:
+        found_versions = policy_versions(client, policy.arn) if versions else None
     found = policy_attachments(client, policy.arn) if (
         attachments or policy.attachment_count) else Attachments()
     return replace(policy, document=document_from_wire(version.get("Document")),
-                   versions=policy_versions(client, policy.arn) if versions else None,
-                   attachments=found)
+                   versions=found_versions, attachments=found)
 
 
 def list_policies(factory: ClientFactory, path: str, *, page_size: int = MAX_ITEMS
@@ -148,22 +163,37 @@ def list_policies(factory: ClientFactory, path: str, *, page_size: int = MAX_ITE
             for item in page.get("Policies") or ()]
 
 
+def authorization_details(factory: ClientFactory, path: str, *, page_size: int = MAX_ITEMS
+                          ) -> list[Mapping[str, Any]]:
+    """GetAccountAuthorizationDetails items of every customer-managed policy under `path`,
+    with the documents of all their versions (the call cannot filter by path)."""
+    client = factory.client("iam")
+    return [item for page in marker_pages(client.get_account_authorization_details,
+                                          Filter=["LocalManagedPolicy"], MaxItems=page_size)
+            for item in page.get("Policies") or () if str(item.get("Path", "")).startswith(path)]
+
+
 def read_policies(factory: ClientFactory, path: str, ownership: Ownership, *,
                   with_attachments: Collection[str] = (), versions: bool = False,
-                  page_size: int = MAX_ITEMS, parallelism: int = 8) -> dict[str, LivePolicy]:
+                  bulk: bool = False, page_size: int = MAX_ITEMS,
+                  parallelism: int = 8) -> dict[str, LivePolicy]:
     """Every customer-managed policy under `path`, by name: owned ones with their default
     document (and attachments, for the names in `with_attachments` and any attached policy),
     foreign ones with their tags only. A policy deleted between the listing and its GetPolicy
-    is left out. Call counts: see the module docstring."""
-    listed = list_policies(factory, path, page_size=page_size)
+    is left out. `bulk` lists with GetAccountAuthorizationDetails instead of ListPolicies,
+    which brings every version's document (no GetPolicyVersion, versions always filled) at
+    the price of that account-wide permission. Call counts: see the module docstring."""
+    listed = (authorization_details(factory, path, page_size=page_size) if bulk
+              else list_policies(factory, path, page_size=page_size))
     client = factory.client("iam")
 
     def one(item: Mapping[str, Any]) -> LivePolicy | None:
         wire = _or_none(lambda: client.get_policy(PolicyArn=item["Arn"])["Policy"], NO_SETTLE)
         if wire is None:
             return None
-        return _complete(client, wire, ownership, item["PolicyName"] in with_attachments,
-                         versions, NO_SETTLE)
+        # GetPolicy's name: moto's authorization details carry none
+        return _complete(client, wire, ownership, wire["PolicyName"] in with_attachments,
+                         versions, NO_SETTLE, item if bulk else None)
 
     with worker_pool(parallelism) as pool:
         futures = [pool.submit(one, item) for item in listed]

@@ -64,6 +64,7 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
     # IAM policies and roles under settings.iam.path (reconciler/aws/iam_*.py); creating
     # with tags needs the Tag* action too
     ("iam", "ListPolicies"): _read("iam:ListPolicies"),
+    ("iam", "GetAccountAuthorizationDetails"): _read("iam:GetAccountAuthorizationDetails"),
     ("iam", "GetPolicy"): _read("iam:GetPolicy"),
     ("iam", "GetPolicyVersion"): _read("iam:GetPolicyVersion"),
     ("iam", "ListPolicyVersions"): _read("iam:ListPolicyVersions"),

@@ -114,3 +114,15 @@ def test_moto_clears_a_role_description_update_role_does_not_carry(
     iam_seed.iam.update_role(RoleName="r", MaxSessionDuration=7200)
 
     assert "Description" not in iam_seed.iam.get_role(RoleName="r")["Role"]
+
+
+def test_moto_s_authorization_details_name_no_policy_and_never_page(
+        iam_seed: IamSeeder) -> None:
+    for name in ("a", "b", "c"):
+        iam_seed.policy(name, OWNED)
+
+    page = iam_seed.iam.get_account_authorization_details(Filter=["LocalManagedPolicy"],
+                                                          MaxItems=1)
+
+    assert (len(page["Policies"]), page["IsTruncated"]) == (3, False)
+    assert "PolicyName" not in page["Policies"][0]

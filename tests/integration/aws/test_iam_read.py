@@ -142,3 +142,34 @@ def test_owned_roles_come_with_trust_policy_max_session_and_attached_policies(
 
 def test_a_missing_role_reads_as_none(factory: ClientFactory, emulator: Emulator) -> None:
     assert read_role(factory, "nobody", OWNERSHIP) is None
+
+
+def test_bulk_reading_brings_documents_and_versions_without_per_policy_version_calls(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for name in ("a", "b", "c"):
+        iam_seed.policy(name, OWNED, doc=document(f"ses:{name}"))
+    iam_seed.versions(arn("b"), 1, default=True)
+    iam_seed.policy("foreign", {"team": "other"})
+    iam_seed.policy("elsewhere", OWNED, path="/other/")
+
+    policies = read_policies(factory, PATH, OWNERSHIP, bulk=True)
+
+    assert sorted(policies) == ["a", "b", "c", "foreign"]
+    assert factory.call_counts() == {"GetAccountAuthorizationDetails": 1, "GetPolicy": 4}
+    assert policies["b"].default_version_id == "v2"
+    assert policies["b"].document == document("ses:Get0")
+    assert [(v.version_id, v.is_default) for v in policies["b"].versions or ()] == [
+        ("v1", False), ("v2", True)]
+    assert policies["foreign"].document is None
+
+
+def test_bulk_and_per_policy_reads_agree(factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for name in ("a", "b"):
+        iam_seed.versions(iam_seed.policy(name, OWNED), 2, default=True)
+    iam_seed.principals("ops")
+    iam_seed.iam.attach_group_policy(GroupName="ops", PolicyArn=arn("a"))
+
+    bulk = read_policies(factory, PATH, OWNERSHIP, bulk=True)
+    per_policy = read_policies(factory, PATH, OWNERSHIP, versions=True)
+
+    assert bulk == per_policy
