@@ -92,8 +92,7 @@ def test_a_policy_deleted_between_listing_and_reading_is_left_out(
         emulator: Emulator, factory: ClientFactory, iam_seed: IamSeeder) -> None:
     iam_seed.policy("kept", OWNED)
     iam_seed.policy("vanishing", OWNED)
-    emulator.faults.fail("GetPolicy", resource="vanishing", error_code="NoSuchEntity",
-                         status=404, times=1)
+    emulator.faults.fail("GetPolicy", resource="vanishing", error_code="NoSuchEntity", times=1)
 
     assert sorted(read_policies(factory, PATH, OWNERSHIP)) == ["kept"]
 

@@ -80,6 +80,17 @@ def test_create_role_never_takes_over_a_role_without_the_ownership_tag(
     assert not {"UpdateAssumeRolePolicy", "UpdateRole"} & set(factory.calls)
 
 
+def test_create_role_refuses_our_own_role_at_another_path(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    iam_seed.role(SPEC.name, OWNED, path="/elsewhere/")
+
+    with pytest.raises(RunError, match=r"^iam_role\.tenant-a-sender exists at path /elsewhere/, "
+                                       r"not /ses-reconciler/, and IAM cannot move a role"):
+        create_role(context(factory), SPEC)
+
+    assert _read(factory).trust_policy == TRUST
+
+
 def test_updates_change_trust_and_max_session_and_keep_the_description(
         factory: ClientFactory, emulator: Emulator) -> None:
     create_role(context(factory), SPEC)
