@@ -14,7 +14,7 @@ from reconciler.aws.iam_model import document_from_wire
 from tests.integration.aws.iam_accounts import OWNED, IamSeeder, document
 
 ENCODED = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "arn:aws:ses:*:*:tenant/a b/%x",
+    "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "arn:aws:ses:*:*:tenant/a b/%41",
     "Condition": {"StringEquals": {"ses:TenantName": "a&b=c"}}}]}
 
 
@@ -64,15 +64,26 @@ def test_boto3_hands_over_documents_as_dicts(iam_seed: IamSeeder) -> None:
 
 # --- where moto differs from IAM (the gateway does the IAM-safe thing in both cases) ---------
 
-def test_moto_sends_documents_as_plain_json_where_iam_url_encodes_them(
+def test_the_emulator_url_encodes_documents_on_the_wire_as_iam_does(
         iam_seed: IamSeeder) -> None:
     arn = iam_seed.policy("p", OWNED, doc=ENCODED)
     iam_seed.iam.meta.events.unregister("after-call.iam", handlers.json_decode_policies)
 
     raw = iam_seed.iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]
 
-    assert isinstance(raw["Document"], str) and raw["Document"].startswith("{")
+    assert isinstance(raw["Document"], str) and raw["Document"].startswith("%7B")
     assert document_from_wire(raw["Document"]) == ENCODED
+
+
+def test_a_literal_percent_escape_in_a_document_survives_the_round_trip(
+        iam_seed: IamSeeder) -> None:
+    # moto alone sends plain JSON, which boto3 URL-decodes: `%41` would come back as `A`
+    arn = iam_seed.policy("p", OWNED, doc=ENCODED)
+
+    got = iam_seed.iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]
+
+    assert got["Document"]["Statement"][0]["Resource"] == "arn:aws:ses:*:*:tenant/a b/%41"
+    assert got["Document"] == ENCODED
 
 
 def test_moto_deletes_an_attached_policy_where_iam_answers_delete_conflict(
