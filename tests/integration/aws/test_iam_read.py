@@ -65,7 +65,8 @@ def test_attachments_are_read_for_declared_and_for_attached_policies_only(
 
     policies = read_policies(factory, PATH, OWNERSHIP, with_attachments={"declared"})
 
-    assert factory.calls["ListEntitiesForPolicy"] == 2
+    assert factory.call_counts() == {"GetPolicy": 3, "GetPolicyVersion": 3,
+                                     "ListEntitiesForPolicy": 2, "ListPolicies": 1}
     assert policies["attached"].attachments == Attachments(roles=frozenset({"ops"}),
                                                            users=frozenset({"ops"}))
     assert policies["declared"].attachments == Attachments()
