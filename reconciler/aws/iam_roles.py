@@ -16,13 +16,13 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.iam_model import LiveRole, RoleSpec, document_to_wire, iam_tags, tags_to_iam
 from reconciler.aws.iam_read import fetch_role, marker_pages
-from reconciler.aws.iam_write import Documents, IamContext, _equal, _tolerate_missing
+from reconciler.aws.iam_write import Documents, IamContext, identical, tolerate_missing
 from reconciler.aws.settle import is_missing, settled
 from reconciler.aws.wire import error_code
 from reconciler.errors import NotOwnedError, RunError
 
 
-def create_role(ctx: IamContext, spec: RoleSpec, *, equivalent: Documents = _equal) -> LiveRole:
+def create_role(ctx: IamContext, spec: RoleSpec, *, equivalent: Documents = identical) -> LiveRole:
     """CreateRole with the ownership tag. On EntityAlreadyExists the role is continued only if
     it carries the tag and lives at `spec.path` (IAM cannot move a role): its trust policy and
     max session are brought to `spec`. Anyone else's role: NotOwnedError, nothing written."""
@@ -103,7 +103,7 @@ def delete_role(ctx: IamContext, role: LiveRole) -> None:
             return
         raise
     for arn in arns:
-        _tolerate_missing(lambda a=arn: ctx.client.detach_role_policy(
+        tolerate_missing(lambda a=arn: ctx.client.detach_role_policy(
             RoleName=role.name, PolicyArn=a))
     try:
         ctx.client.delete_role(RoleName=role.name)

@@ -60,7 +60,8 @@ class IamContext:
         return policy_arn(self.partition, self.account, path, name)
 
 
-def _tolerate_missing(call: Callable[[], Any]) -> None:
+def tolerate_missing(call: Callable[[], Any]) -> None:
+    """`call()`, where NoSuchEntity means the thing to remove is already gone."""
     try:
         call()
     except ClientError as err:
@@ -68,13 +69,14 @@ def _tolerate_missing(call: Callable[[], Any]) -> None:
             raise
 
 
-def _equal(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def identical(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """The default `equivalent`: the kind passes its canonical comparison instead."""
     return a == b
 
 
 def create_policy(ctx: IamContext, name: str, path: str, document: Mapping[str, Any], *,
                   description: str = "", tags: Mapping[str, str] | None = None,
-                  equivalent: Documents = _equal) -> LivePolicy:
+                  equivalent: Documents = identical) -> LivePolicy:
     """CreatePolicy with the ownership tag (and `tags`). On EntityAlreadyExists the policy is
     continued only if it carries the ownership tag (an interrupted apply made it): its default
     document is brought to `document` when `equivalent` says they differ. Anyone else's policy
@@ -158,7 +160,7 @@ def prune_oldest_version(ctx: IamContext, policy: LivePolicy) -> str | None:
     oldest = oldest_non_default(policy_versions(ctx.client, policy.arn))
     if oldest is None:
         return None
-    _tolerate_missing(lambda: ctx.client.delete_policy_version(
+    tolerate_missing(lambda: ctx.client.delete_policy_version(
         PolicyArn=policy.arn, VersionId=oldest.version_id))
     return oldest.version_id
 
@@ -185,7 +187,7 @@ def detach_policy(ctx: IamContext, policy: LivePolicy, principal: Principal) -> 
     """Detach*Policy; NoSuchEntity means it is not attached (or the principal is gone)."""
     ctx.ownership.require("iam_policy", policy.name, policy.tags, f"detached from {principal}")
     _, call, key = _attach_calls(ctx.client, principal.kind)
-    _tolerate_missing(lambda: call(PolicyArn=policy.arn, **{key: principal.name}))
+    tolerate_missing(lambda: call(PolicyArn=policy.arn, **{key: principal.name}))
 
 
 def delete_policy(ctx: IamContext, policy: LivePolicy) -> None:
@@ -207,7 +209,7 @@ def delete_policy(ctx: IamContext, policy: LivePolicy) -> None:
             raise
         for version in versions:
             if not version.is_default:
-                _tolerate_missing(lambda v=version: ctx.client.delete_policy_version(
+                tolerate_missing(lambda v=version: ctx.client.delete_policy_version(
                     PolicyArn=policy.arn, VersionId=v.version_id))
         try:
             ctx.client.delete_policy(PolicyArn=policy.arn)
