@@ -65,6 +65,8 @@ ERROR_STATUS: dict[str, int] = {
     "AccessDeniedException": 403, "NotFoundException": 404, "BadRequestException": 400,
     "ConflictException": 409, "ConcurrentModificationException": 500,
     "LimitExceededException": 400,
+    # IAM (query protocol)
+    "NoSuchEntity": 404, "EntityAlreadyExists": 409, "DeleteConflict": 409, "LimitExceeded": 409,
 }
 
 

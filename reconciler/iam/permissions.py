@@ -61,6 +61,31 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
     ("sesv2", "UpdateReputationEntityCustomerManagedStatus"): _write(
         "ses:UpdateReputationEntityCustomerManagedStatus"),
     ("sesv2", "PutTenantSuppressionAttributes"): _write("ses:PutTenantSuppressionAttributes"),
+    # IAM policies and roles under settings.iam.path (reconciler/aws/iam_*.py); creating
+    # with tags needs the Tag* action too
+    ("iam", "ListPolicies"): _read("iam:ListPolicies"),
+    ("iam", "GetAccountAuthorizationDetails"): _read("iam:GetAccountAuthorizationDetails"),
+    ("iam", "GetPolicy"): _read("iam:GetPolicy"),
+    ("iam", "GetPolicyVersion"): _read("iam:GetPolicyVersion"),
+    ("iam", "ListPolicyVersions"): _read("iam:ListPolicyVersions"),
+    ("iam", "ListEntitiesForPolicy"): _read("iam:ListEntitiesForPolicy"),
+    ("iam", "ListRoles"): _read("iam:ListRoles"),
+    ("iam", "GetRole"): _read("iam:GetRole"),
+    ("iam", "ListAttachedRolePolicies"): _read("iam:ListAttachedRolePolicies"),
+    ("iam", "CreatePolicy"): _write("iam:CreatePolicy", "iam:TagPolicy"),
+    ("iam", "CreatePolicyVersion"): _write("iam:CreatePolicyVersion"),
+    ("iam", "DeletePolicyVersion"): _write("iam:DeletePolicyVersion"),
+    ("iam", "DeletePolicy"): _write("iam:DeletePolicy"),
+    ("iam", "AttachRolePolicy"): _write("iam:AttachRolePolicy"),
+    ("iam", "DetachRolePolicy"): _write("iam:DetachRolePolicy"),
+    ("iam", "AttachGroupPolicy"): _write("iam:AttachGroupPolicy"),
+    ("iam", "DetachGroupPolicy"): _write("iam:DetachGroupPolicy"),
+    ("iam", "AttachUserPolicy"): _write("iam:AttachUserPolicy"),
+    ("iam", "DetachUserPolicy"): _write("iam:DetachUserPolicy"),
+    ("iam", "CreateRole"): _write("iam:CreateRole", "iam:TagRole"),
+    ("iam", "UpdateAssumeRolePolicy"): _write("iam:UpdateAssumeRolePolicy"),
+    ("iam", "UpdateRole"): _write("iam:UpdateRole"),
+    ("iam", "DeleteRole"): _write("iam:DeleteRole"),
     # the apply lease (settings.lock): taken, renewed and released by apply and force-unlock;
     # a refused write returns the holder's item, so no GetItem is needed
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),

@@ -7,6 +7,7 @@ import pytest
 from reconciler.aws.clients import ClientFactory
 from reconciler.emulator import Emulator
 from tests.integration.aws.accounts import Seeder
+from tests.integration.aws.iam_accounts import IamSeeder
 
 
 @pytest.fixture
@@ -17,3 +18,8 @@ def factory(emulator: Emulator) -> ClientFactory:
 @pytest.fixture
 def seed(emulator: Emulator) -> Seeder:
     return Seeder(emulator)
+
+
+@pytest.fixture
+def iam_seed(emulator: Emulator) -> IamSeeder:
+    return IamSeeder()

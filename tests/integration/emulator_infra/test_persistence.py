@@ -9,9 +9,17 @@ from typing import Any
 import boto3
 import pytest
 
+from reconciler.aws.clients import ClientFactory
+from reconciler.aws.iam_model import Attachments, Ownership, Principal, RoleSpec
+from reconciler.aws.iam_read import read_policies, read_roles
+from reconciler.aws.iam_roles import create_role
+from reconciler.aws.iam_write import IamContext, attach_policy, create_policy, new_default_version
+from reconciler.aws.settle import NO_SETTLE
 from reconciler.emulator import Emulator
 from reconciler.emulator.persistence import PersistenceError
 from tests.integration.emulator_infra.account import REGION, populate, read_back
+
+OWNERSHIP = Ownership("managed-by", "ses-reconciler")
 
 
 def _client(service: str) -> Any:
@@ -107,3 +115,76 @@ def test_v2_templates_of_an_older_state_file_move_to_the_shared_store(
     assert got["TemplateContent"] == {"Subject": "Hi", "Html": "<p>h</p>"}
     assert got["Tags"] == [{"Key": "k", "Value": "v"}]
     assert _client("ses").get_template(TemplateName="welcome")["Template"]["SubjectPart"] == "Hi"
+
+
+def _iam_account() -> dict[str, Any]:
+    """An owned policy with three versions (default v2) attached to a role, a group and a user;
+    a foreign policy; an owned role with trust policy, max session, description and tags."""
+    factory = ClientFactory.for_emulator(REGION)
+    ctx = IamContext.from_factory(factory, OWNERSHIP, NO_SETTLE)
+    policy = create_policy(ctx, "ses-a-sender", "/ses-reconciler/", _iam_document("ses:Send"),
+                           description="tenant A sends", tags={"tenant": "A"})
+    new_default_version(ctx, policy, _iam_document("ses:SendEmail"))
+    new_default_version(ctx, policy, _iam_document("ses:SendRawEmail"))
+    _client("iam").set_default_policy_version(PolicyArn=policy.arn, VersionId="v2")
+    create_role(ctx, RoleSpec("a-sender", "/ses-reconciler/", _iam_document("sts:AssumeRole"),
+                              7200, "assumed by tenant A", {"tenant": "A"}))
+    _client("iam").create_group(GroupName="senders")
+    _client("iam").create_user(UserName="mailer")
+    for principal in (Principal("role", "a-sender"), Principal("group", "senders"),
+                      Principal("user", "mailer")):
+        attach_policy(ctx, policy, principal)
+    _client("iam").create_policy(PolicyName="theirs", Path="/ses-reconciler/",
+                                 PolicyDocument=json.dumps(_iam_document("ses:Get")))
+    return {"policies": read_policies(factory, "/ses-reconciler/", OWNERSHIP, versions=True),
+            "roles": read_roles(factory, "/ses-reconciler/", OWNERSHIP)}
+
+
+def _iam_document(action: str) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": action, "Resource": "*"}]}
+
+
+def test_iam_policies_versions_tags_attachments_and_roles_survive_a_restart(
+        tmp_path: Path) -> None:
+    state = tmp_path / "account.json"
+    with Emulator(state_file=state):
+        before = _iam_account()
+
+    with Emulator(state_file=state):
+        factory = ClientFactory.for_emulator(REGION)
+        after = {"policies": read_policies(factory, "/ses-reconciler/", OWNERSHIP, versions=True),
+                 "roles": read_roles(factory, "/ses-reconciler/", OWNERSHIP)}
+        counted = _client("iam").get_policy(PolicyArn=after["policies"]["ses-a-sender"].arn)
+
+    assert after == before
+    policy = after["policies"]["ses-a-sender"]
+    assert (policy.default_version_id, policy.document) == ("v2", _iam_document("ses:SendEmail"))
+    assert [v.version_id for v in policy.versions or ()] == ["v1", "v2", "v3"]
+    assert policy.tags == {"managed-by": "ses-reconciler", "tenant": "A"}
+    assert policy.description == "tenant A sends"
+    assert policy.attachments == Attachments(frozenset({"a-sender"}), frozenset({"senders"}),
+                                             frozenset({"mailer"}))
+    assert counted["Policy"]["AttachmentCount"] == 3
+    assert after["policies"]["theirs"].owned is False
+    role = after["roles"]["a-sender"]
+    assert (role.trust_policy, role.max_session_duration, role.description) == (
+        _iam_document("sts:AssumeRole"), 7200, "assumed by tenant A")
+    assert role.attached == frozenset({policy.arn})
+
+
+def test_a_restored_policy_still_counts_versions_and_attachments(tmp_path: Path) -> None:
+    state = tmp_path / "account.json"
+    with Emulator(state_file=state):
+        _iam_account()
+
+    with Emulator(state_file=state):
+        iam = _client("iam")
+        arn = "arn:aws:iam::123456789012:policy/ses-reconciler/ses-a-sender"
+        iam.detach_user_policy(UserName="mailer", PolicyArn=arn)
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(_iam_document("a:B")))
+        count = iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"]
+        versions = [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]]
+
+    assert count == 2
+    assert versions == ["v1", "v2", "v3", "v4"]

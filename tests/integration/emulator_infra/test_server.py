@@ -10,6 +10,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from reconciler.aws.clients import ClientFactory
+from reconciler.aws.iam_model import Attachments, Ownership, Principal, RoleSpec
+from reconciler.aws.iam_read import read_policies, read_roles
+from reconciler.aws.iam_roles import create_role
+from reconciler.aws.iam_write import IamContext, attach_policy, create_policy
+from reconciler.aws.settle import NO_SETTLE
 from reconciler.emulator.server import EmulatorServer
 from tests.integration.emulator_infra.account import populate, read_back
 from tests.integration.emulator_infra.conftest import ControlRefused, ServedAccount
@@ -172,3 +178,30 @@ def test_in_process_server_fixture_serves_a_fresh_account(emulator_server: Emula
     assert [t["TenantName"] for t in client.list_tenants()["Tenants"]] == ["OverHttp"]
     assert emulator_server.counters.by_operation() == {("sesv2", "CreateTenant"): 1,
                                                        ("sesv2", "ListTenants"): 1}
+
+
+def test_local_serve_answers_iam_and_keeps_policies_and_roles_across_a_restart(
+        served: ServedAccount) -> None:
+    ownership = Ownership("managed-by", "ses-reconciler")
+    factory = ClientFactory(region="us-east-1", endpoint_url=served.url)
+    ctx = IamContext.from_factory(factory, ownership, NO_SETTLE)
+    policy = create_policy(ctx, "ses-a-sender", "/ses-reconciler/", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*"}]})
+    create_role(ctx, RoleSpec("a-sender", "/ses-reconciler/", {
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "sts:AssumeRole"}]}, 7200))
+    attach_policy(ctx, policy, Principal("role", "a-sender"))
+    before = read_policies(factory, "/ses-reconciler/", ownership), read_roles(
+        factory, "/ses-reconciler/", ownership)
+
+    assert served.stop() == 0
+    served.start()
+    again = ClientFactory(region="us-east-1", endpoint_url=served.url)
+    after = read_policies(again, "/ses-reconciler/", ownership), read_roles(
+        again, "/ses-reconciler/", ownership)
+
+    assert after == before
+    assert after[0]["ses-a-sender"].attachments == Attachments(roles=frozenset({"a-sender"}))
+    assert after[1]["a-sender"].attached == frozenset({policy.arn})

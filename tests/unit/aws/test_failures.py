@@ -56,6 +56,12 @@ def test_access_denied_on_a_write_names_the_write_action() -> None:
     assert text.startswith("setting a tenant's sending status (sesv2 ")
 
 
+def test_access_denied_on_an_iam_create_names_the_tag_action_it_also_needs() -> None:
+    text = one_sentence(translate(client_error("AccessDenied", "no", "CreatePolicy")))
+    assert text.startswith("creating an IAM policy (iam CreatePolicy) was denied")
+    assert "allow iam:CreatePolicy and iam:TagPolicy for these credentials" in text
+
+
 @pytest.mark.parametrize(("operation", "service", "action"), [
     ("ListTenants", "sesv2", "ses:ListTenants"),
     ("PutItem", "dynamodb", "dynamodb:PutItem"),

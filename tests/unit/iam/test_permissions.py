@@ -3,7 +3,7 @@
 Every SES v2 / STS operation the gateway can call must have a row: a method of the boto3
 client, named in snake case (`client.get_tenant(`, or passed on as `client.list_tenants`),
 is an operation the tool's credentials must allow. DynamoDB is scanned only in the lock module,
-its one user: its `tag_resource` would otherwise match SES's.
+its one user: its `tag_resource` would otherwise match SES's; IAM only in the IAM modules.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from botocore import xform_name
 from reconciler.iam.permissions import OPERATIONS, actions, self_policy
 
 GATEWAY = Path(__file__).resolve().parents[3] / "reconciler" / "aws"
-SERVICE_FILES = {"dynamodb": ("lock.py",)}
+SERVICE_FILES = {"dynamodb": ("lock.py",),
+                 "iam": tuple(sorted(p.name for p in GATEWAY.glob("iam_*.py")))}
 _ATTRIBUTE = re.compile(r"\.([a-z][a-z0-9_]*)\b")
 
 
@@ -67,6 +68,17 @@ def test_every_ses_v2_action_uses_the_ses_prefix_and_the_operation_name() -> Non
 def test_the_lock_module_s_dynamodb_calls_are_found() -> None:
     assert {("dynamodb", "PutItem"), ("dynamodb", "UpdateItem"),
             ("dynamodb", "DeleteItem")} <= _gateway_operations()
+
+
+def test_the_iam_modules_calls_are_found() -> None:
+    assert {("iam", "ListPolicies"), ("iam", "GetPolicyVersion"), ("iam", "CreatePolicyVersion"),
+            ("iam", "DetachUserPolicy"), ("iam", "UpdateAssumeRolePolicy"),
+            ("iam", "DeleteRole")} <= _gateway_operations()
+
+
+def test_iam_creates_with_tags_need_the_tag_action_too() -> None:
+    assert OPERATIONS[("iam", "CreatePolicy")].actions == ("iam:CreatePolicy", "iam:TagPolicy")
+    assert OPERATIONS[("iam", "CreateRole")].actions == ("iam:CreateRole", "iam:TagRole")
 
 
 def test_get_caller_identity_needs_no_permission() -> None:

@@ -1,0 +1,31 @@
+"""IAM answers where moto departs from IAM in a way the reconciler would notice.
+
+IAM sends policy documents URL-encoded, and every SDK decodes them (boto3's
+`json_decode_policies`). moto's GetPolicyVersion sends the document as plain JSON, which boto3
+then URL-decodes anyway: a literal escape such as `%41` in a document would come back as `A`
+from the emulator only, and show as drift no real account would have.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+
+class IamResponses:
+    """Grafted onto `moto.iam.responses.IamResponse` (see `extension.install`)."""
+
+    backend: Any
+    _get_param: Any
+
+    def get_policy_version(self) -> Any:
+        from moto.core.responses import ActionResult
+
+        version = self.backend.get_policy_version(self._get_param("PolicyArn"),
+                                                  self._get_param("VersionId"))
+        return ActionResult({"PolicyVersion": {
+            "Document": quote(version.document, safe=""),
+            "VersionId": version.version_id,
+            "IsDefaultVersion": version.is_default,
+            "CreateDate": version.create_date,
+        }})
