@@ -21,6 +21,12 @@ def owned(tenant: Tenant) -> bool:
     return tenant.tags.get(OWNERSHIP_KEY) == OWNERSHIP_VALUE
 
 
+def in_conflict(want: Tenant, live: Tenant | None) -> bool:
+    """Declared, live without our tag, and neither adopted nor external: left alone, and so is
+    the tenant it renames (deleting it would leave no replacement)."""
+    return live is not None and not owned(live) and not (want.adopt or want.external)
+
+
 def protected(tenant: Tenant) -> bool:
     return tenant.tags.get(PROTECT_KEY) == "true"
 
@@ -97,8 +103,10 @@ def foreign_differences(want: Tenant, before: Tenant, end: Tenant) -> list[str]:
 def end_state_differences(wanted: Desired, before: Live, after: Live) -> list[str]:
     """Every way the applied account differs from what the config and the ownership rules ask."""
     problems: list[str] = []
-    renamed = {t.replaces for t in wanted.tenants.values()
-               if t.replaces and t.replaces in before.tenants and t.replaces not in wanted.tenants}
+    renames = [t for t in wanted.tenants.values()
+               if t.replaces and t.replaces in before.tenants and t.replaces not in wanted.tenants]
+    renamed = {t.replaces for t in renames if not in_conflict(t, before.tenants.get(t.name))}
+    held = {t.replaces for t in renames} - renamed  # kept until the new name's conflict ends
     for name, want in sorted(wanted.tenants.items()):
         old, end = before.tenants.get(name), after.tenants.get(name)
         if end is None:
@@ -111,7 +119,7 @@ def end_state_differences(wanted: Desired, before: Live, after: Live) -> list[st
         if name in wanted.tenants:
             continue
         end = after.tenants.get(name)
-        removable = owned(old) and not protected(old)
+        removable = owned(old) and not protected(old) and name not in held
         if removable and (wanted.settings.prune or name in renamed):
             if end is not None:
                 problems.append(f"{name}: owned and no longer declared, yet not deleted")
