@@ -19,9 +19,9 @@ from reconciler.aws import lock as aws_lock
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.failures import aws_failures
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
-from reconciler.aws.readers import read_live
 from reconciler.config.load import load_desired
 from reconciler.errors import AccountMismatchError, LockError, OptionConflictError, PlanError
+from reconciler.kinds.registry import read_account
 from reconciler.local_account import open_local_account
 from reconciler.local_lock import command_line, state_file_lock
 from reconciler.plan_scope import scope_changed_since
@@ -85,7 +85,7 @@ class Run:
              config_path: Path | None = None) -> PlanResult:
         """Read what the plan needs (all tenants, or just the targeted ones) and diff."""
         scope = self._scope(only, changed_since, config_path)
-        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
         _refuse_missing_resources(live)
         self._live = live
         plan = make_plan(self.desired, live, scope=scope)
@@ -112,7 +112,7 @@ class Run:
         check_saved_plan(plan, account=self.account, region=self.region,
                          config_digest=self.desired.digest, live_fingerprint=None)
         scope = fingerprint_names(plan)
-        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
         check_saved_plan(plan, account=self.account, region=self.region,
                          config_digest=self.desired.digest,
                          live_fingerprint=fingerprint(live, scope))
@@ -134,7 +134,7 @@ class Run:
     def read_all(self) -> Live:
         """Every live tenant, in the config or not, owned or not: what `status` and `import`
         report on, so nothing in the account is hidden by the config's scope or prune."""
-        live = read_live(self.factory, self.desired, parallelism=self.parallelism,
+        live = read_account(self.factory, self.desired, parallelism=self.parallelism,
                          all_tenants=True)
         self._live = live
         return live
@@ -142,7 +142,7 @@ class Run:
     def read_tenants(self, names: Iterable[str]) -> Live:
         """Just the named tenants (targeted read): `iam render` needs their ids and ARNs,
         whatever the size of the account."""
-        return read_live(self.factory, self.desired, scope=frozenset(names),
+        return read_account(self.factory, self.desired, scope=frozenset(names),
                          parallelism=self.parallelism)
 
     def calls(self) -> dict[str, int]:

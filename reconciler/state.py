@@ -11,16 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from reconciler.diagnostics import Location, Source
 
 ReputationPolicy = Literal["none", "standard", "strict"]
 SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
 SuppressionScope = Literal["TENANT", "ACCOUNT"]
+SuppressionReason = Literal["BOUNCE", "COMPLAINT"]
+Target = Literal["aws", "local"]
 ResourceKind = Literal["identity", "configuration-set", "template"]
 
 RESOURCE_KINDS: tuple[ResourceKind, ...] = ("identity", "configuration-set", "template")
+# config key under `resources:` -> the resource kind it lists
+KIND_BY_FIELD: Mapping[str, ResourceKind] = {
+    "identities": "identity", "configuration_sets": "configuration-set", "templates": "template"}
+# The defaults of a tenant that no config layer sets, and what SES reports for a fresh one.
+DEFAULT_POLICY: ReputationPolicy = "standard"
+DEFAULT_STATUS: SendingStatus = "ENABLED"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -94,7 +102,7 @@ class LiveStatus:
 
     customer: SendingStatus | None = None  # None: never written by a customer
     aws: SendingStatus | None = None
-    aggregate: str = "ENABLED"
+    aggregate: str = DEFAULT_STATUS
     impact: str | None = None
     aws_cause: str | None = None
     customer_cause: str | None = None
@@ -113,8 +121,8 @@ class Tenant:
     name: str
     tags: Mapping[str, str] = field(default_factory=dict)
     resources: frozenset[ResourceRef] = frozenset()
-    reputation_policy: ReputationPolicy = "standard"
-    sending_status: SendingStatus = "ENABLED"
+    reputation_policy: ReputationPolicy = DEFAULT_POLICY
+    sending_status: SendingStatus = DEFAULT_STATUS
     suppression: Suppression | None = None
     protect: bool = False
     iam: tuple[str, ...] = ()
@@ -134,7 +142,7 @@ class Tenant:
 class Settings:
     region: str = "us-east-1"
     account_id: str | None = None
-    target: Literal["aws", "local"] = "aws"
+    target: Target = "aws"
     ownership_tag_key: str = "managed-by"
     ownership_tag_value: str = "ses-reconciler"
     prune: bool = False
@@ -188,3 +196,5 @@ class Live:
     # live tenants outside the config that were read (prune) and found not owned: left alone,
     # and said so in the plan; their details are not kept
     unowned: frozenset[str] = frozenset()
+    # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
+    objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

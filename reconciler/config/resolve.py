@@ -13,28 +13,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.config.models import ConfigFile, Profile, SuppressionConfig, TenantConfig
-from reconciler.config.rules import KIND_BY_FIELD, partition_of, to_ref
+from reconciler.config.models import ConfigFile, Profile, TenantConfig
+from reconciler.config.rules import partition_of, to_ref
 from reconciler.diagnostics import Location, Source
+from reconciler.kinds.tenant import TENANT
 from reconciler.state import (
+    KIND_BY_FIELD,
     ArnContext,
     Desired,
     IamTemplate,
     Monitoring,
     ResourceRef,
     Settings,
-    Suppression,
     Tenant,
 )
 
-_SCALARS = ("reputation_policy", "sending_status", "suppression", "protect")
-_RECONCILED_SCALARS = frozenset({"reputation_policy", "sending_status", "suppression"})
-
-
-def _suppression(config: SuppressionConfig | None) -> Suppression | None:
-    if config is None or config.scope is None or config.reasons is None:
-        return None
-    return Suppression(config.scope, frozenset(config.reasons))
+_SCALARS = tuple(a for a in TENANT.attributes if a.layer == "scalar")
+_RECONCILED_SCALARS = frozenset(a.name for a in _SCALARS if a.reconciled)
 
 
 def _layer_resources(layer: Profile) -> set[ResourceRef]:
@@ -57,9 +52,11 @@ class _Layers:
     def then(self, layer: Profile) -> _Layers:
         written = layer.model_fields_set
         scalars = dict(self.scalars)
-        for key in _SCALARS:
-            if key in written:
-                scalars[key] = getattr(layer, key)
+        for attribute in _SCALARS:
+            if attribute.name in written:
+                scalars[attribute.name] = getattr(layer, attribute.name)
+        if "protect" in written:
+            scalars["protect"] = layer.protect
         return _Layers(scalars, {**self.tags, **layer.tags},
                        self.resources | _layer_resources(layer), self.iam | set(layer.iam))
 
@@ -89,9 +86,8 @@ class TenantResolver:
             name=name,
             tags=dict(sorted(done.tags.items())),
             resources=done.resources,
-            reputation_policy=scalars.get("reputation_policy", "standard"),
-            sending_status=scalars.get("sending_status", "ENABLED"),
-            suppression=_suppression(scalars.get("suppression")),
+            **{a.name: a.from_config(scalars[a.name]) if a.name in scalars else a.default
+               for a in _SCALARS},
             protect=scalars.get("protect", False),
             iam=tuple(sorted(done.iam)),
             replaces=config.renamed_from,
@@ -113,16 +109,6 @@ def resolve_settings(config: ConfigFile) -> Settings:
         lock_table=s.lock.dynamodb_table if s.lock is not None else None)
 
 
-def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
-    sup = t.suppression
-    refs = t.resources if home is None else {home.localize(r) for r in t.resources}
-    return {"tags": t.tags, "resources": sorted(str(r) for r in refs),
-            "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
-            "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
-            "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
-            "adopt": t.adopt, "external": t.external, "declared": sorted(t.declared)}
-
-
 def _home(settings: Settings) -> ArnContext | None:
     """The account and Region the settings name, when they name both."""
     if settings.account_id is None:
@@ -140,7 +126,7 @@ def digest(desired: Desired) -> str:
     home = _home(desired.settings)
     doc = {
         "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
-        "tenants": {name: _tenant_doc(t, home) for name, t in desired.tenants.items()},
+        "tenants": {name: TENANT.digest(t, home) for name, t in desired.tenants.items()},
         "iam_templates": {n: [t.policy_name, t.description, t.document]
                           for n, t in desired.iam_templates.items()},
         "monitoring": None if mon is None else [mon.rule_name, mon.log_group, mon.retention_days],

@@ -16,9 +16,9 @@ count, whatever the size of the account.
 from __future__ import annotations
 
 from reconciler.errors import SafetyError
-from reconciler.planning.diff import DEFAULT_POLICY
-from reconciler.planning.plan import Action, Change, Plan
-from reconciler.state import Settings
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change, Plan
+from reconciler.state import DEFAULT_POLICY, Settings
 
 NAMES_SHOWN = 5
 

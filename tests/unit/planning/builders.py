@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from reconciler.planning.plan import Action, Change, Plan
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change, Plan
 from reconciler.state import (
     ArnContext,
     Desired,
