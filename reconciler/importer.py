@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from reconciler.kinds.tenant import TENANT
+from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.planning.diff import is_owned
-from reconciler.state import Settings, Tenant
+from reconciler.state import Settings
 
 SCHEMA_FILE = "ses-reconciler.schema.json"
 

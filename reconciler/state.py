@@ -1,7 +1,8 @@
 """The object types shared by the desired and the live side.
 
-Desired (from YAML) and Live (from the account) use the same `Tenant` type and the same identity
-key, so the planner diffs two mappings. Resource references are kept as (kind, name) rather than
+Desired (from YAML) and Live (from the account) use the same object types (`Tenant`, in
+`reconciler.kinds.tenant`, and each other kind's) and the same identity key, so the planner
+diffs two mappings. Resource references are kept as (kind, name) rather than
 ARNs: comparisons do not depend on the account, and ARNs are built at the edge from `ArnContext`.
 A resource the config names by its full ARN, or one of another account or Region seen live, keeps
 that whole ARN as its name, so it never passes for the local resource of the same name.
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from reconciler.diagnostics import Location, Source
+from reconciler.diagnostics import Source
+
+if TYPE_CHECKING:
+    from reconciler.kinds.tenant import Tenant
 
 ReputationPolicy = Literal["none", "standard", "strict"]
 SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
@@ -106,36 +110,6 @@ class LiveStatus:
     impact: str | None = None
     aws_cause: str | None = None
     customer_cause: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Tenant:
-    """One tenant, desired or live.
-
-    Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
-    desired-only fields (`protect`, `iam`, `replaces`, `adopt`, `external`, `source`) keep their
-    defaults on the live side. `sending_status` on the live side is the customer-managed status
-    (None read as ENABLED).
-    """
-
-    name: str
-    tags: Mapping[str, str] = field(default_factory=dict)
-    resources: frozenset[ResourceRef] = frozenset()
-    reputation_policy: ReputationPolicy = DEFAULT_POLICY
-    sending_status: SendingStatus = DEFAULT_STATUS
-    suppression: Suppression | None = None
-    protect: bool = False
-    iam: tuple[str, ...] = ()
-    replaces: str | None = None  # desired: the old name this tenant is a rename of
-    adopt: bool = False  # desired: take over an existing tenant without the ownership tag
-    external: bool = False  # desired: never owned; only what the entry declares is added
-    # desired: the scalars some config layer wrote; an unowned tenant is changed only in these
-    declared: frozenset[str] = frozenset()
-    source: Location | None = None
-    tenant_id: str | None = None
-    arn: str | None = None
-    created: float | None = None
-    status: LiveStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,8 @@ from reconciler.aws.paging import PAGE_SIZE, paginate
 from reconciler.aws.pool import worker_pool
 from reconciler.aws.wire import error_code, resource_from_wire
 from reconciler.errors import RunError
-from reconciler.kinds.tenant import from_wire
-from reconciler.state import ArnContext, Desired, Live, ResourceRef, Tenant
+from reconciler.kinds.tenant import Tenant, from_wire
+from reconciler.state import ArnContext, Desired, Live, ResourceRef
 
 _BULK: Any = object()  # marker: the entity comes from the bulk listing
 _Fetched = tuple[Mapping[str, Any], frozenset[ResourceRef], Any]

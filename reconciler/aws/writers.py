@@ -26,9 +26,10 @@ from reconciler.aws.wire import (
     tags_to_wire,
 )
 from reconciler.errors import NotOwnedError
-from reconciler.state import ArnContext, ReputationPolicy, Suppression, Tenant
+from reconciler.state import ArnContext, ReputationPolicy, Suppression
 
 if TYPE_CHECKING:
+    from reconciler.kinds.tenant import Tenant
     from reconciler.planning.plan import Change
 
 

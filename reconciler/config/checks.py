@@ -16,7 +16,8 @@ from reconciler.config import rules
 from reconciler.config.models import ConfigFile, Profile, Settings
 from reconciler.config.sourcemap import SourceMap, child_path
 from reconciler.diagnostics import Diagnostic, Source
-from reconciler.state import KIND_BY_FIELD, ResourceKind, ResourceRef, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import KIND_BY_FIELD, ResourceKind, ResourceRef
 
 
 @dataclass(frozen=True, slots=True)

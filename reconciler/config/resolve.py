@@ -16,7 +16,7 @@ from typing import Any
 from reconciler.config.models import ConfigFile, Profile, TenantConfig
 from reconciler.config.rules import partition_of, to_ref
 from reconciler.diagnostics import Location, Source
-from reconciler.kinds.tenant import TENANT
+from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.state import (
     KIND_BY_FIELD,
     ArnContext,
@@ -25,7 +25,6 @@ from reconciler.state import (
     Monitoring,
     ResourceRef,
     Settings,
-    Tenant,
 )
 
 _SCALARS = tuple(a for a in TENANT.attributes if a.layer == "scalar")

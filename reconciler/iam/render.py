@@ -22,7 +22,8 @@ from reconciler.config.rules import PLACEHOLDER_RE
 from reconciler.config.sourcemap import child_path
 from reconciler.diagnostics import Diagnostic, Location
 from reconciler.errors import ConfigError, RunError
-from reconciler.state import Desired, Settings, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired, Settings
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 # IAM quota for a customer managed policy: 6,144 characters, whitespace not counted.

@@ -1,17 +1,18 @@
 """The tenant kind: an SES v2 tenant, its tags, reputation, status, suppression and associations.
 
-Key: the tenant name; known after create: id and ARN. The attribute table below is the one
-place a tenant attribute is declared; the plan codec, the saved-plan fingerprint, the config
-digest, resolution, `import` and the renderers all read it. The planning rules (ownership,
-adopt/external, renames, prune) are in `reconciler.kinds.tenant_plan`; reads and writes are the
-SES calls in `reconciler.aws.readers` and `reconciler.aws.writers`.
+Key: the tenant name; known after create: id and ARN. The `Tenant` type and the attribute
+table below are the one place a tenant attribute is declared; the plan codec, the saved-plan
+fingerprint, the config digest, resolution, `import`, planning and the renderers all read it.
+The planning rules (ownership, adopt/external, renames, prune) are in
+`reconciler.kinds.tenant_plan`; the SES calls of its reads and writes are in
+`reconciler.aws.readers`, `reconciler.aws.inventory` and `reconciler.aws.writers`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +23,7 @@ from reconciler.aws.wire import (
     suppression_from_wire,
     tags_from_wire,
 )
+from reconciler.diagnostics import Location
 from reconciler.kinds.base import (
     OMIT,
     ActionSpec,
@@ -37,15 +39,48 @@ from reconciler.state import (
     DEFAULT_STATUS,
     KIND_BY_FIELD,
     ArnContext,
+    LiveStatus,
+    ReputationPolicy,
     ResourceRef,
+    SendingStatus,
     Settings,
     Suppression,
-    Tenant,
 )
 
 KIND = "tenant"
 OWNERSHIP = "ownership"  # what an adoption changes, as drift names it
 RESERVED_TAG_PREFIX = "aws:"
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """One tenant, desired or live.
+
+    Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
+    desired-only fields (`protect`, `iam`, `replaces`, `adopt`, `external`, `source`) keep their
+    defaults on the live side. `sending_status` on the live side is the customer-managed status
+    (None read as ENABLED).
+    """
+
+    name: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    resources: frozenset[ResourceRef] = frozenset()
+    reputation_policy: ReputationPolicy = DEFAULT_POLICY
+    sending_status: SendingStatus = DEFAULT_STATUS
+    suppression: Suppression | None = None
+    protect: bool = False
+    iam: tuple[str, ...] = ()
+    replaces: str | None = None  # desired: the old name this tenant is a rename of
+    adopt: bool = False  # desired: take over an existing tenant without the ownership tag
+    external: bool = False  # desired: never owned; only what the entry declares is added
+    # desired: the scalars some config layer wrote; an unowned tenant is changed only in these
+    declared: frozenset[str] = frozenset()
+    source: Location | None = None
+    tenant_id: str | None = None
+    arn: str | None = None
+    created: float | None = None
+    status: LiveStatus | None = None
+
 
 
 class TenantAction(StrEnum):
@@ -146,10 +181,10 @@ def _imported_tags(tenant: Tenant, settings: Settings) -> Any:
 
 def _imported_resources(tenant: Tenant, settings: Settings) -> Any:
     out: dict[str, list[str]] = {}
-    for field, kind in KIND_BY_FIELD.items():
+    for key, kind in KIND_BY_FIELD.items():
         names = sorted(r.name for r in tenant.resources if r.kind == kind)
         if names:
-            out[field] = names
+            out[key] = names
     return out or OMIT
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reconciler.errors import PlanError
-from reconciler.kinds.tenant import KIND, TENANT
+from reconciler.kinds.tenant import KIND, TENANT, Tenant
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import diff
 from reconciler.planning.plan import Change, Conflict
-from reconciler.state import Address, Live, ResourceRef, Settings, Tenant
+from reconciler.state import Address, Live, ResourceRef, Settings
 
 # scalar attributes written by their own action (other than tags), in rank order
 _WRITTEN = sorted((a for a in TENANT.attributes

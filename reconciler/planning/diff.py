@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconciler.kinds.tenant import customer_status, protect_tag_key, user_tags
-from reconciler.state import ResourceRef, SendingStatus, Settings, Tenant
+from reconciler.kinds.tenant import Tenant, customer_status, protect_tag_key, user_tags
+from reconciler.state import ResourceRef, SendingStatus, Settings
 
 __all__ = ["customer_status", "protect_tag_key", "user_tags"]
 

@@ -11,11 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from reconciler.kinds.tenant import TENANT, fmt_suppression, q
+from reconciler.kinds.tenant import TENANT, Tenant, fmt_suppression, q
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.kinds.tenant_plan import RENAME_WARNING
 from reconciler.planning.plan import Change, Plan, PlanCounts
-from reconciler.state import Tenant
 
 __all__ = ["fmt_suppression", "q"]
 

@@ -9,7 +9,8 @@ from typing import Any
 import boto3
 
 from reconciler.emulator import Emulator
-from reconciler.state import Desired, ResourceRef, Settings, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired, ResourceRef, Settings
 
 OWNED = {"managed-by": "ses-reconciler"}
 

@@ -10,9 +10,10 @@ from reconciler.aws.writers import TenantArns, WriteContext
 from reconciler.emulator import Emulator
 from reconciler.errors import NotOwnedError
 from reconciler.kinds.registry import write
+from reconciler.kinds.tenant import Tenant
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning.plan import Change
-from reconciler.state import Address, ArnContext, Suppression, Tenant
+from reconciler.state import Address, ArnContext, Suppression
 from tests.integration.aws.accounts import IDENTITY, OWNED, TEMPLATE, Seeder
 
 POLICY_ARN = "arn:aws:ses:us-east-1:aws:reputation-policy/{}"

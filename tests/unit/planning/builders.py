@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from reconciler.kinds.tenant import Tenant
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning.plan import Change, Plan
 from reconciler.state import (
@@ -15,7 +16,6 @@ from reconciler.state import (
     ResourceRef,
     Settings,
     Suppression,
-    Tenant,
 )
 
 CTX = ArnContext("aws", "us-east-1", "123456789012")
