@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reconciler.apply.report import ApplyReport
 from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.ordering import sort_key
 from reconciler.planning.plan import Plan
 from reconciler.planning.saved import FORMAT_VERSION, plan_document
 from reconciler.render.drift import describe
-from reconciler.report import ApplyReport
 
 
 def _dumps(data: dict[str, Any]) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from reconciler.kinds.tenant import Tenant
+from reconciler.operations.status import status_rows
 from reconciler.render.status import HEADERS, render_status_json, render_status_text
 from reconciler.state import LiveStatus
-from reconciler.status import status_rows
 from tests.unit.planning.builders import desired, have, live, want
 
 

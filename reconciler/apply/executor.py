@@ -18,13 +18,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
+from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.failures import describe
 from reconciler.aws.writers import TenantArns, WriteContext
 from reconciler.errors import ReconcilerError, RunError
 from reconciler.kinds.registry import KINDS
 from reconciler.planning.plan import ActionName, Change, Plan
-from reconciler.report import ApplyReport, Outcome
 from reconciler.state import Live
 
 Progress = Callable[[int, int], None]  # (finished, total) after each change
