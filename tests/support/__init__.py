@@ -1,0 +1,1 @@
+"""Shared test support: the one account seeder every suite builds state with."""
