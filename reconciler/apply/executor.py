@@ -23,7 +23,7 @@ from reconciler.aws.clients import ClientFactory
 from reconciler.aws.failures import describe
 from reconciler.aws.writers import TenantArns, WriteContext
 from reconciler.errors import ReconcilerError, RunError
-from reconciler.kinds.registry import KINDS
+from reconciler.kinds.registry import kinds
 from reconciler.planning.plan import ActionName, Change, Plan
 from reconciler.state import Live
 
@@ -46,7 +46,7 @@ class Executor:
         self.factory = factory
         self.parallelism = max(1, parallelism)
         self.grace = grace
-        declared = {a.name: a.write for kind in KINDS for a in kind.actions}
+        declared = {a.name: a.write for kind in kinds() for a in kind.actions}
         self.writers: dict[ActionName, Writer] = {**declared, **(writers or {})}
         arns = {name: t.arn for name, t in live.tenants.items() if t.arn}
         self.context = WriteContext(factory.client("sesv2"), TenantArns(arns), live.context)

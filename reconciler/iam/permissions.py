@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.kinds.base import Permission
-from reconciler.kinds.registry import KINDS
+from reconciler.kinds.registry import kinds
 
 __all__ = ["OPERATIONS", "Permission", "actions", "self_policy"]
 
@@ -34,7 +34,7 @@ _SHARED: Mapping[tuple[str, str], Permission] = {
 }
 
 OPERATIONS: Mapping[tuple[str, str], Permission] = {
-    **{op: p for kind in KINDS for op, p in kind.operations.items()}, **_SHARED}
+    **{op: p for kind in kinds() for op, p in kind.operations.items()}, **_SHARED}
 
 
 def actions(read_only: bool = False) -> list[str]:

@@ -1,12 +1,11 @@
 """The registered kinds, in planning order, and lookups by kind and by action name.
 
-Adding a kind is one module that builds a `Kind` and one entry in `KINDS`; action names are
-unique across kinds, so a saved plan's action alone says which kind handles it.
+Adding a kind is one module that builds a `Kind` and one `register(...)` line below; action
+names are unique across kinds, so a saved plan's action alone says which kind handles it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,12 +14,38 @@ from reconciler.kinds.base import ActionSpec, Kind
 from reconciler.kinds.tenant import TENANT
 from reconciler.state import Desired, Live
 
-KINDS: tuple[Kind, ...] = (TENANT,)
+_BY_NAME: dict[str, Kind] = {}
+_ACTIONS: dict[str, ActionSpec] = {}
+_KIND_OF: dict[str, Kind] = {}
 
-_BY_NAME: Mapping[str, Kind] = {k.name: k for k in KINDS}
-_ACTIONS: Mapping[str, ActionSpec] = {a.name: a for k in KINDS for a in k.actions}
-_KIND_OF: Mapping[str, Kind] = {a.name: k for k in KINDS for a in k.actions}
-assert len(_ACTIONS) == sum(len(k.actions) for k in KINDS), "action names must be unique"
+
+def register(new: Kind) -> Kind:
+    """Add a kind after those registered so far (so after the kinds it depends on)."""
+    clash = sorted(a.name for a in new.actions if a.name in _ACTIONS)
+    if new.name in _BY_NAME or clash:
+        raise ValueError(f"kind {new.name!r} is already registered or reuses actions {clash}")
+    missing = [d for d in new.depends_on if d not in _BY_NAME]
+    if missing:
+        raise ValueError(f"kind {new.name!r} depends on unregistered kinds {missing}")
+    _BY_NAME[new.name] = new
+    for spec in new.actions:
+        _ACTIONS[spec.name], _KIND_OF[spec.name] = spec, new
+    return new
+
+
+def unregister(name: str) -> None:
+    """Remove a kind (tests that plug in a kind of their own)."""
+    gone = _BY_NAME.pop(name)
+    for spec in gone.actions:
+        del _ACTIONS[spec.name], _KIND_OF[spec.name]
+
+
+def kinds() -> tuple[Kind, ...]:
+    """The registered kinds, in registration (planning) order."""
+    return tuple(_BY_NAME.values())
+
+
+register(TENANT)
 
 
 def kind(name: str) -> Kind:
@@ -67,5 +92,5 @@ def read_account(factory: Any, desired: Desired, *, scope: frozenset[str] | None
                         all_tenants=all_tenants)
     objects = {kind.name: kind.read(factory, desired, live, scope=scope,
                                     parallelism=parallelism)
-               for kind in KINDS if kind is not TENANT and kind.read is not None}
+               for kind in kinds() if kind is not TENANT and kind.read is not None}
     return replace(live, objects=objects) if objects else live

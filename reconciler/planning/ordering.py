@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from graphlib import TopologicalSorter
 
-from reconciler.kinds.registry import KINDS, action_spec
+from reconciler.kinds.registry import action_spec, kinds
 from reconciler.planning.plan import Change
 
 
@@ -25,7 +25,7 @@ def dependencies(changes: Iterable[Change]) -> dict[str, tuple[str, ...]]:
     """key -> sorted keys of the changes it depends on."""
     changes = list(changes)
     deps: dict[str, set[str]] = {c.key: set() for c in changes}
-    for kind in KINDS:
+    for kind in kinds():
         for key, needs in kind.edges(changes).items():
             deps[key].update(needs)
     return {key: tuple(sorted(needs)) for key, needs in deps.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reconciler.kinds.registry import KINDS
+from reconciler.kinds.registry import kinds
 from reconciler.planning.ordering import order_changes
 from reconciler.planning.plan import Change, Conflict, Plan
 from reconciler.planning.resource_scope import localize
@@ -38,7 +38,7 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
     desired = localize(desired, live.context)
     names = _scope(scope, live.scope)
     builder = PlanBuilder(desired, live, names)
-    for kind in KINDS:
+    for kind in kinds():
         kind.plan(builder)
     changes = order_changes(builder.changes)
     touched = {c.tenant for c in changes} | (names or frozenset())

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler.errors import AccountMismatchError, StalePlanError
-from reconciler.kinds.registry import KINDS
+from reconciler.kinds.registry import kinds
 from reconciler.kinds.tenant import TENANT
 from reconciler.planning.codec import (
     decode_change,
@@ -36,7 +36,7 @@ def fingerprint(live: Live, names: Iterable[str]) -> str:
     that belong to them; a tenant's absence is part of the state."""
     wanted = set(names)
     state: dict[str, Any] = {name: TENANT.state(live.tenants.get(name)) for name in sorted(wanted)}
-    for kind in KINDS:
+    for kind in kinds():
         for name, obj in (live.objects.get(kind.name) or {}).items():
             if kind.tenant_of(name) in wanted:
                 state[f"{kind.name}.{name}"] = kind.state(obj)
