@@ -189,7 +189,7 @@ def _imported_resources(tenant: Tenant, settings: Settings) -> Any:
 
 
 def _status_sync(desired: Any, live: Tenant) -> Sync:
-    from reconciler.planning.diff import decide_status
+    from reconciler.kinds.tenant_diff import decide_status
 
     status = decide_status(desired, live)
     return Sync(status.write is not None, customer_status(live), status.write, status.notice)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reconciler.errors import PlanError
+from reconciler.kinds import tenant_diff as diff
 from reconciler.kinds.tenant import KIND, TENANT, Tenant
 from reconciler.kinds.tenant import TenantAction as Action
-from reconciler.planning import diff
 from reconciler.planning.plan import Change, Conflict
 from reconciler.state import Address, Live, ResourceRef, Settings
 

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from reconciler.kinds.tenant import TENANT, Tenant
-from reconciler.planning.diff import is_owned
+from reconciler.kinds.tenant_diff import is_owned
 from reconciler.state import Settings
 
 SCHEMA_FILE = "ses-reconciler.schema.json"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconciler.kinds.tenant import Tenant
-from reconciler.planning.diff import is_owned
+from reconciler.kinds.tenant_diff import is_owned
 from reconciler.state import Desired, Live
 
 
