@@ -54,8 +54,6 @@ class _Layers:
         for attribute in _SCALARS:
             if attribute.name in written:
                 scalars[attribute.name] = getattr(layer, attribute.name)
-        if "protect" in written:
-            scalars["protect"] = layer.protect
         return _Layers(scalars, {**self.tags, **layer.tags},
                        self.resources | _layer_resources(layer), self.iam | set(layer.iam))
 
@@ -87,7 +85,6 @@ class TenantResolver:
             resources=done.resources,
             **{a.name: a.from_config(scalars[a.name]) if a.name in scalars else a.default
                for a in _SCALARS},
-            protect=scalars.get("protect", False),
             iam=tuple(sorted(done.iam)),
             replaces=config.renamed_from,
             adopt=config.adopt,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -242,6 +242,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
               read=lambda wire, entity, status: suppression_from_wire(
                   wire.get("SuppressionAttributes")),
               create="rides"),
+    Attribute("protect", default=False, plan_key="protect", digest=digest_as(plain),
+              layer="scalar",
+              imported=lambda t, s: True if t.tags.get(protect_tag_key(s)) == "true" else OMIT),
     Attribute("replaces", plan_key="replaces", digest=digest_as(plain)),
     Attribute("iam", default=(), digest=digest_as(list), layer="union"),
     Attribute("adopt", default=False, digest=digest_as(plain)),
@@ -346,28 +349,7 @@ def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
     return tenant_edges(changes)
 
 
-class _TenantKind(Kind):
-    """`protect` is still written by hand in each shape, next to the table's attributes."""
-
-    def encode(self, obj: Any) -> dict[str, Any]:
-        data = Kind.encode(self, obj)
-        replaces = data.pop("replaces")
-        return {**data, "protect": obj.protect, "replaces": replaces}
-
-    def decode(self, data: Mapping[str, Any]) -> Any:
-        return replace(Kind.decode(self, data), protect=data["protect"])
-
-    def digest(self, obj: Any, home: Any) -> dict[str, Any]:
-        return {**Kind.digest(self, obj, home), "protect": obj.protect}
-
-    def imported(self, obj: Any, settings: Any) -> dict[str, Any]:
-        body = Kind.imported(self, obj, settings)
-        if obj.tags.get(protect_tag_key(settings)) == "true":
-            body["protect"] = True
-        return body
-
-
-TENANT = _TenantKind(
+TENANT = Kind(
     name=KIND,
     type=Tenant,
     attributes=ATTRIBUTES,

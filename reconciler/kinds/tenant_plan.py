@@ -137,7 +137,6 @@ def _plan_create(b: _Builder, desired: Tenant, replace_of: str | None) -> None:
     """CreateTenant carries tags and what rides on it; each other written attribute gets a
     follow-up write where its table entry asks for one (say, a policy other than default)."""
     after = Tenant(name=desired.name, tags=diff.creation_tags(desired, b.settings),
-                   protect=desired.protect,
                    **{a.name: getattr(desired, a.name) for a in _RECORDED})
     reason = f"renames tenant.{replace_of}: {RENAME_WARNING}" if replace_of else "new tenant"
     b.add(desired.name, Action.CREATE_TENANT, after=after, reason=reason, replace_of=replace_of)
