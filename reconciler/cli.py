@@ -1,6 +1,7 @@
 """Command line: the only module that prints or picks exit codes.
 
-Each command is thin: parse options, call one library function, render, map errors to exit codes.
+Each command is thin: parse options, call the engine (the only module it calls), print what it
+returns, map errors to exit codes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -19,13 +20,22 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 from click.core import ParameterSource
 
-from reconciler import __version__
-from reconciler.apply import DEFAULT_GRACE
-from reconciler.aws.failures import translate
-from reconciler.engine import DEFAULT_LOCAL_STATE, Run, TargetOptions, open_apply_run, open_run
+from reconciler import __version__, engine
+from reconciler.engine import (
+    DEFAULT_GRACE,
+    DEFAULT_LOCAL_STATE,
+    Plan,
+    Run,
+    TargetOptions,
+    dump_plan,
+    open_apply_run,
+    open_run,
+    render_apply,
+    render_drift,
+    render_plan,
+    translate,
+)
 from reconciler.errors import ConfigError, OptionConflictError, ReconcilerError, RunError
-from reconciler.planning import Plan, dump_plan
-from reconciler.render import render_apply, render_drift, render_plan
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
 T = TypeVar("T")
@@ -57,8 +67,6 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)
         def run(*args: Any, stack: str | None, all_stacks: bool, **kw: Any) -> None:
-            from reconciler.gitops import stacks
-
             if stack is None and not all_stacks:
                 return command(*args, **kw)
             if stack is not None and all_stacks:
@@ -68,8 +76,8 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
                                "stack with --stack NAME instead"))
             root = Path(kw.pop("config"))
             try:
-                names = [stack] if stack is not None else stacks.stack_names(root)
-                paths = [stacks.stack_config(root, n) for n in names]
+                names = [stack] if stack is not None else engine.stack_names(root)
+                paths = [engine.stack_config(root, n) for n in names]
             except RunError as err:
                 _fail(err)
             if all_stacks and combined is not None and kw.get("fmt") == "markdown":
@@ -88,10 +96,8 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
 
 def _run_stack(command: Callable[..., None], name: str, path: Path, args: tuple[Any, ...],
                kw: dict[str, Any], *, many: bool) -> int:
-    from reconciler.gitops.stacks import stack_local_state
-
     if "local_state" in kw:
-        kw = {**kw, "local_state": stack_local_state(kw["local_state"], name, many=many)}
+        kw = {**kw, "local_state": engine.stack_local_state(kw["local_state"], name, many=many)}
     if many:
         click.echo(f"== stack {name} ({path}) ==", err=True)
     try:
@@ -103,20 +109,17 @@ def _run_stack(command: Callable[..., None], name: str, path: Path, args: tuple[
 
 def _plan_fleet_markdown(root: Path, kw: dict[str, Any]) -> None:
     """`plan --all-stacks --format markdown`: one summary of every stack's plan."""
-    from reconciler.gitops.stacks import stack_config, stack_local_state, stack_names
-    from reconciler.render.fleet import render_fleet_markdown
-
     kw.pop("out")
     stats, only, changed_since = kw.pop("stats"), kw.pop("only"), kw.pop("changed_since")
     plans = []
-    for name in stack_names(root):
-        path = stack_config(root, name)
-        options = _options({**kw, "local_state": stack_local_state(kw["local_state"], name,
-                                                                     many=True)})
+    for name in engine.stack_names(root):
+        path = engine.stack_config(root, name)
+        options = _options({**kw, "local_state": engine.stack_local_state(
+            kw["local_state"], name, many=True)})
         _, result = _read_account(open_run(path, options), stats, lambda run, p=path: run.plan(
             only=only, changed_since=changed_since, config_path=p))
         plans.append((name, result.plan))
-    click.echo(render_fleet_markdown(plans), nl=False)
+    click.echo(engine.render_fleet_markdown(plans), nl=False)
     if kw["detailed_exitcode"] and any(not p.settled for _, p in plans):
         sys.exit(EXIT_CHANGES)
 
@@ -185,19 +188,11 @@ def local() -> None:
               help="JSON file the account is loaded from and saved to.")
 def local_serve(port: int, host: str, state_file: str | None) -> None:
     """Serve the emulated account over HTTP until interrupted (use it with --endpoint-url)."""
-    from reconciler.local_account import require_emulator
+    def ready(url: str) -> None:
+        click.echo(f"serving the local SES emulator on {url}", err=True)
 
     try:
-        require_emulator("local serve")
-    except RunError as err:
-        _fail(err)
-    from reconciler.emulator.server import EmulatorServer, serve
-
-    def ready(server: EmulatorServer) -> None:
-        click.echo(f"serving the local SES emulator on {server.url}", err=True)
-
-    try:
-        serve(host, port, state_file, ready)
+        engine.serve_local(host, port, state_file, ready)
     except (RunError, OSError) as err:
         _fail(err)
 
@@ -210,36 +205,14 @@ def local_serve(port: int, host: str, state_file: str | None) -> None:
 @_fleet()
 def validate(config: str, fmt: str) -> None:
     """Check CONFIG offline and report every problem at once."""
-    import json
-
-    from reconciler.config.load import load
-
-    try:
-        loaded = load(config)
-    except ConfigError as err:
-        if fmt == "json":
-            click.echo(json.dumps([d.to_dict() for d in err.diagnostics], indent=2))
-            sys.exit(EXIT_ERROR)
-        if fmt == "github":
-            from reconciler.render.github import render_annotations
-
-            click.echo(render_annotations(err.diagnostics), nl=False)
-            sys.exit(EXIT_ERROR)
-        _fail(err)
-        return
-    if fmt == "json":
-        click.echo(json.dumps([d.to_dict() for d in loaded.warnings], indent=2))
-        return
-    if fmt == "github":
-        from reconciler.render.github import render_annotations
-
-        click.echo(render_annotations(loaded.warnings), nl=False)
-    else:
-        for warning in loaded.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    tenants, files = len(loaded.desired.tenants), len(loaded.files)
-    click.echo(f"valid: {tenants} tenant{'s' * (tenants != 1)} in {files} "
-               f"file{'s' * (files != 1)}")
+    result = engine.validate(config, fmt)
+    if result.error is not None:
+        _fail(result.error)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(result.text, nl=False)
+    if not result.ok:
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()
@@ -248,15 +221,13 @@ def validate(config: str, fmt: str) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def schema(check: bool, files: tuple[Path, ...]) -> None:
     """Print the JSON Schema of a config file (for editors and CI); --check FILE... compares."""
-    from reconciler.config.schema import schema_text
-
     if not check:
-        click.echo(schema_text(), nl=False)
+        click.echo(engine.schema_text(), nl=False)
         return
     if not files:
         _fail(RunError("--check needs the schema file(s) to compare, e.g. "
                        "schemas/ses-reconciler.schema.json"))
-    stale = [f for f in files if not f.is_file() or f.read_text(encoding="utf-8") != schema_text()]
+    stale = engine.stale_schemas(files)
     for f in stale:
         click.echo(f"{f}:1:1: not the schema of ses-reconciler {__version__}; run "
                    f"`ses-reconciler schema > {f}`", err=True)
@@ -526,19 +497,15 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
     "reputation_policy", "reputation_impact", "attention"}; unknown values are null
     (customer_managed_status null: never written).
     """
-    from reconciler.render.status import render_status_json, render_status_text, status_table
-    from reconciler.status import status_rows
-
     run, live = _read_account(open_run(config, _options(kw)), stats, Run.read_all)
-    rows = status_rows(run.desired, live)
-    if fmt == "json":
-        click.echo(render_status_json(rows, account=run.account, region=run.region), nl=False)
-    elif sys.stdout.isatty():
+    output = engine.status_output(run.desired, live, run.account, run.region, fmt,
+                                  tty=sys.stdout.isatty())
+    if isinstance(output, str):
+        click.echo(output, nl=False)
+    else:
         from rich.console import Console
 
-        Console().print(status_table(rows, title=f"{run.account} {run.region}"))
-    else:
-        click.echo(render_status_text(rows), nl=False)
+        Console().print(output)
 
 
 @main.command("import")
@@ -557,24 +524,17 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
 def import_(config: Path | None, out_dir: Path, select: str | None, force: bool, adopt: bool,
             stats: bool, **kw: Any) -> None:
     """Write one config file per live tenant (exit 0, or 1 on error/refusal)."""
-    import re
-
-    from reconciler.engine import open_account
-    from reconciler.import_files import schema_ref, write_imported
-    from reconciler.importer import import_summary, import_tenants
-
     try:
-        pattern = re.compile(select) if select is not None else None
-    except re.error as err:
-        _fail(RunError(f"--select is not a valid regular expression: {err}"))
-    run, live = _read_account(open_account(_options(kw), config), stats, Run.read_all)
+        pattern = engine.select_pattern(select)
+    except RunError as err:
+        _fail(err)
+    run, live = _read_account(engine.open_account(_options(kw), config), stats, Run.read_all)
     try:
-        imported = import_tenants(live.tenants, run.desired.settings, pattern,
-                                  schema_ref(out_dir), adopt=adopt)
-        write_imported(imported, out_dir, force=force)
+        summary = engine.import_to_files(live, run.desired, out_dir, pattern, force=force,
+                                         adopt=adopt)
     except (ConfigError, RunError) as err:
         _fail(err)
-    click.echo(import_summary(imported, str(out_dir), run.desired.settings), nl=False)
+    click.echo(summary, nl=False)
 
 
 @main.command("force-unlock")
@@ -586,10 +546,8 @@ def force_unlock(lock_id: str, config: Path, stats: bool, **kw: Any) -> None:
     Only the lease whose holder is LOCK_ID is deleted: make sure that apply is no longer
     running, or two applies may overlap.
     """
-    from reconciler.engine import force_unlock as release
-
     try:
-        run = release(config, _options(kw), lock_id)
+        run = engine.force_unlock(config, _options(kw), lock_id)
     except (ConfigError, RunError) as err:
         _fail(err)
     _print_stats(run, stats)
@@ -614,30 +572,12 @@ def iam() -> None:
 def iam_render(config: Path, tenants: tuple[str, ...], fmt: str, offline: bool, stats: bool,
                **kw: Any) -> None:
     """Render and validate the IAM policies of the tenants in CONFIG."""
-    from reconciler.iam import render
-
-    options = _options(kw)
     try:
-        if offline:
-            from reconciler.config.load import load_desired
-
-            desired = load_desired(config)
-            context, live = render.offline_context(desired.settings), {}
-            names = render.select_tenants(desired, tenants)
-        else:
-            with open_run(config, options) as run:
-                desired = run.desired
-                names = render.select_tenants(desired, tenants)
-                read = run.read_tenants(names)
-                _print_stats(run, stats)
-            context = render.PolicyContext(read.context.account, read.context.region,
-                                           read.context.partition)
-            live = dict(read.tenants)
-        policies = render.render_policies(desired, names, context, live)
+        run, text = engine.iam_render(config, _options(kw), tenants, fmt, offline)
     except (ConfigError, RunError) as err:
         _fail(err)
-    text = (render.policies_json(policies, names) if fmt == "json"
-            else render.policies_text(policies))
+    if run is not None:
+        _print_stats(run, stats)
     click.echo(text, nl=False)
 
 
@@ -645,11 +585,7 @@ def iam_render(config: Path, tenants: tuple[str, ...], fmt: str, offline: bool, 
 @click.option("--read-only", is_flag=True, help="Only what plan, drift and status need.")
 def iam_self_policy(read_only: bool) -> None:
     """Print the least-privilege IAM policy this tool needs (JSON)."""
-    import json
-
-    from reconciler.iam.permissions import self_policy
-
-    click.echo(json.dumps(self_policy(read_only=read_only), indent=2))
+    click.echo(engine.self_policy_text(read_only), nl=False)
 
 
 # --- git-ops: fleets, ci pipeline steps, scaffolding ---------------------------------------
@@ -662,21 +598,11 @@ def iam_self_policy(read_only: bool) -> None:
               default="text", show_default=True)
 def stacks_(root: Path, changed_since: str | None, fmt: str) -> None:
     """List the fleet's stacks (stacks/<name>/ under ROOT), e.g. for a CI matrix."""
-    import json
-
-    from reconciler.gitops import stacks
-
     try:
-        names = (stacks.changed_stacks(root, changed_since) if changed_since
-                 else stacks.stack_names(root))
+        text = engine.stacks_listing(root, changed_since, fmt)
     except RunError as err:
         _fail(err)
-    if fmt == "github-matrix":
-        click.echo(stacks.github_matrix(root, names))
-    elif fmt == "json":
-        click.echo(json.dumps(stacks.stacks_json(root, names), indent=2))
-    else:
-        click.echo("".join(f"{n}\n" for n in names), nl=False)
+    click.echo(text, nl=False)
 
 
 @main.command("init")
@@ -690,14 +616,12 @@ def stacks_(root: Path, changed_since: str | None, fmt: str) -> None:
 def init(directory: Path, stack: str, account: str | None, region: str, action: str | None,
          force: bool) -> None:
     """Write a ready git-ops repository: a stack, CI workflows, pre-commit and a README."""
-    from reconciler.gitops.scaffold import DEFAULT_ACTION, scaffold
-
     try:
-        written = scaffold(directory, stack=stack, account=account, region=region,
-                           action=action or DEFAULT_ACTION, force=force)
+        written = engine.scaffold(directory, stack=stack, account=account, region=region,
+                                  action=action, force=force)
     except (ConfigError, RunError) as err:
         _fail(err)
-    click.echo(f"wrote {len(written)} files to {directory}; next: cd {directory} && "
+    click.echo(f"wrote {written} files to {directory}; next: cd {directory} && "
                f"ses-reconciler plan --stack {stack} .")
 
 
@@ -718,26 +642,20 @@ def _ci_options(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _ci_open(config: Path, stack: str | None, kw: dict[str, Any]) -> tuple[Path, str, Any]:
-    from reconciler.gitops.stacks import stack_config, stack_local_state
-
     if stack is None:
         return config, "default", _options(kw)
     try:
-        path = stack_config(config, stack)
+        path = engine.stack_config(config, stack)
     except RunError as err:
         _fail(err)
-    kw["local_state"] = stack_local_state(kw["local_state"], stack, many=False)
+    kw["local_state"] = engine.stack_local_state(kw["local_state"], stack, many=False)
     return path, stack, _options(kw)
 
 
 def _ci_fail(err: Exception, kind: str, stack: str, out_dir: Path, name: str) -> NoReturn:
     """The sticky comment (or issue) must say the step failed, then the step fails."""
-    from reconciler.gitops.bodies import error_comment
-    from reconciler.gitops.outputs import write_outputs
-
     message = (str(err) if isinstance(err, ConfigError) else f"error: {err}")
-    with suppress(RunError):
-        write_outputs(out_dir, {name: error_comment(kind, stack, message)}, {}, None)
+    engine.ci_error_outputs(out_dir, name, kind, stack, message)
     _fail(err)
 
 
@@ -751,18 +669,16 @@ def ci_pr_plan(config: Path, stack: str | None, out_dir: Path, github_output: Pa
                base: str | None, changed_since: str | None, detailed_exitcode: bool,
                stats: bool, **kw: Any) -> None:
     """Plan a pull request: comment.md (sticky, with the digest), plan.json, digest."""
-    from reconciler.gitops.outputs import write_outputs
-    from reconciler.gitops.pipeline import pr_plan
-
     config, label, options = _ci_open(config, stack, kw)
     try:
         with open_run(config, options) as run:
             with _reading(run):
-                step = pr_plan(run, config, stack=label, base=base, changed_since=changed_since)
+                step = engine.ci_step("pr_plan", run, config, stack=label, base=base,
+                                      changed_since=changed_since)
             _print_stats(run, stats)
-        write_outputs(out_dir, {"comment.md": step.body, "plan.json": step.saved},
-                      {"digest": step.digest, "changes": str(len(step.plan.changes))},
-                      github_output)
+        engine.write_ci_outputs(out_dir, {"comment.md": step.body, "plan.json": step.saved},
+                                {"digest": step.digest, "changes": str(len(step.plan.changes))},
+                                github_output)
     except (ConfigError, RunError) as err:
         _ci_fail(err, "plan", label, out_dir, "comment.md")
     click.echo(step.text + f"Plan digest: {step.digest}\n", nl=False)
@@ -784,23 +700,18 @@ def ci_merge_apply(config: Path, stack: str | None, out_dir: Path, github_output
                    changed_since: str | None, allow_delete: bool, force: bool, stats: bool,
                    **kw: Any) -> None:
     """Apply the merged commit only if its plan is the one reviewed; else refuse and explain."""
-    from reconciler.gitops.bodies import reviewed_digest as digest_in
-    from reconciler.gitops.outputs import read_reviewed, write_outputs
-    from reconciler.gitops.pipeline import merge_apply
-
     config, label, options = _ci_open(config, stack, kw)
     try:
-        reviewed = reviewed_digest or (digest_in(read_reviewed(reviewed_comment))
-                                       if reviewed_comment else None)
+        reviewed = engine.reviewed_digest(reviewed_comment, reviewed_digest)
         with open_apply_run(config, options) as run, _stop_on_signals() as stop:
             with _reading(run):
-                step = merge_apply(run, config, stack=label, reviewed=reviewed,
-                                   changed_since=changed_since, allow_delete=allow_delete,
-                                   force=force, stop=stop)
+                step = engine.ci_step("merge_apply", run, config, stack=label,
+                                      reviewed=reviewed, changed_since=changed_since,
+                                      allow_delete=allow_delete, force=force, stop=stop)
             _print_stats(run, stats)
         outcome = "applied" if step.applied else "refused"
-        write_outputs(out_dir, {"comment.md": step.body},
-                      {"digest": step.digest, "outcome": outcome}, github_output)
+        engine.write_ci_outputs(out_dir, {"comment.md": step.body},
+                                {"digest": step.digest, "outcome": outcome}, github_output)
     except (ConfigError, RunError) as err:
         _ci_fail(err, "apply", label, out_dir, "comment.md")
     click.echo(step.text, nl=False)
@@ -817,17 +728,14 @@ def ci_merge_apply(config: Path, stack: str | None, out_dir: Path, github_output
 def ci_drift(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
              stats: bool, **kw: Any) -> None:
     """Full drift check: issue.md, title and outcome (open or close); exit 0, 2 drift, 1 error."""
-    from reconciler.gitops.outputs import write_outputs
-    from reconciler.gitops.pipeline import drift as drift_step
-
     config, label, options = _ci_open(config, stack, kw)
     try:
         with open_run(config, options) as run:
             with _reading(run):
-                step = drift_step(run, stack=label)
+                step = engine.ci_step("drift", run, stack=label)
             _print_stats(run, stats)
-        write_outputs(out_dir, {"issue.md": step.body, "title": step.title + "\n"},
-                      {"outcome": step.outcome}, github_output)
+        engine.write_ci_outputs(out_dir, {"issue.md": step.body, "title": step.title + "\n"},
+                                {"outcome": step.outcome}, github_output)
     except (ConfigError, RunError) as err:
         _ci_fail(err, "drift", label, out_dir, "issue.md")
     click.echo(step.text, nl=False)

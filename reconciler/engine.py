@@ -9,34 +9,61 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from reconciler.apply import Executor
+from reconciler.apply import DEFAULT_GRACE, Executor
+from reconciler.apply.report import ApplyReport
 from reconciler.aws import lock as aws_lock
 from reconciler.aws.clients import ClientFactory
-from reconciler.aws.failures import aws_failures
+from reconciler.aws.failures import aws_failures, translate
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
-from reconciler.aws.readers import read_live
 from reconciler.config.load import load_desired
-from reconciler.errors import AccountMismatchError, LockError, OptionConflictError, PlanError
+from reconciler.errors import (
+    AccountMismatchError,
+    LockError,
+    OptionConflictError,
+    PlanError,
+    RunError,
+)
+from reconciler.kinds.registry import read_account
 from reconciler.local_account import open_local_account
 from reconciler.local_lock import command_line, state_file_lock
+from reconciler.operations.commands import (
+    Validation,
+    import_to_files,
+    scaffold,
+    schema_text,
+    select_pattern,
+    self_policy_text,
+    serve_local,
+    stacks_listing,
+    stale_schemas,
+    status_output,
+    validate,
+)
 from reconciler.plan_scope import scope_changed_since
 from reconciler.planning import (
     Plan,
     check_safety,
     check_saved_plan,
+    dump_plan,
     fingerprint,
     fingerprint_names,
     load_plan,
     make_plan,
 )
 from reconciler.planning.resource_scope import check_resource_scope
-from reconciler.report import ApplyReport
+from reconciler.render import render_apply, render_drift, render_plan
 from reconciler.state import Desired, Live, Settings
+
+# re-exported for cli.py, which calls only this module
+__all__ = ["DEFAULT_GRACE", "Validation", "dump_plan", "import_to_files", "render_apply",
+           "render_drift", "render_plan", "scaffold", "schema_text", "select_pattern",
+           "self_policy_text", "serve_local", "stacks_listing", "stale_schemas",
+           "status_output", "translate", "validate"]
 
 DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
 # Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
@@ -85,7 +112,7 @@ class Run:
              config_path: Path | None = None) -> PlanResult:
         """Read what the plan needs (all tenants, or just the targeted ones) and diff."""
         scope = self._scope(only, changed_since, config_path)
-        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
         _refuse_missing_resources(live)
         self._live = live
         plan = make_plan(self.desired, live, scope=scope)
@@ -112,7 +139,7 @@ class Run:
         check_saved_plan(plan, account=self.account, region=self.region,
                          config_digest=self.desired.digest, live_fingerprint=None)
         scope = fingerprint_names(plan)
-        live = read_live(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
+        live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
         check_saved_plan(plan, account=self.account, region=self.region,
                          config_digest=self.desired.digest,
                          live_fingerprint=fingerprint(live, scope))
@@ -135,7 +162,7 @@ class Run:
     def read_all(self) -> Live:
         """Every live tenant, in the config or not, owned or not: what `status` and `import`
         report on, so nothing in the account is hidden by the config's scope or prune."""
-        live = read_live(self.factory, self.desired, parallelism=self.parallelism,
+        live = read_account(self.factory, self.desired, parallelism=self.parallelism,
                          all_tenants=True)
         self._live = live
         return live
@@ -143,7 +170,7 @@ class Run:
     def read_tenants(self, names: Iterable[str]) -> Live:
         """Just the named tenants (targeted read): `iam render` needs their ids and ARNs,
         whatever the size of the account."""
-        return read_live(self.factory, self.desired, scope=frozenset(names),
+        return read_account(self.factory, self.desired, scope=frozenset(names),
                          parallelism=self.parallelism)
 
     def calls(self) -> dict[str, int]:
@@ -285,3 +312,84 @@ def _checked_run(desired: Desired, factory: ClientFactory, region: str,
             f"{expected} (settings.account_id); refusing to run")
     check_resource_scope(desired, factory.arn_context())  # ARNs of another account or Region
     return Run(desired, factory, account, region, parallelism)
+
+
+# --- the rest of what cli.py calls: it imports nothing but this module --------------------
+
+def iam_render(config: Path, options: TargetOptions, tenants: tuple[str, ...], fmt: str,
+               offline: bool) -> tuple[Run | None, str]:
+    """The rendered policies of the selected tenants (ids and ARNs read from the account
+    unless `offline`), as JSON or text; the run, when the account was read, for --stats."""
+    from reconciler.iam import render
+
+    run: Run | None = None
+    if offline:
+        desired = load_desired(config)
+        context, live = render.offline_context(desired.settings), {}
+        names = render.select_tenants(desired, tenants)
+    else:
+        with open_run(config, options) as opened:
+            run, desired = opened, opened.desired
+            names = render.select_tenants(desired, tenants)
+            read = opened.read_tenants(names)
+        context = render.PolicyContext(read.context.account, read.context.region,
+                                       read.context.partition)
+        live = dict(read.tenants)
+    policies = render.render_policies(desired, names, context, live)
+    return run, (render.policies_json(policies, names) if fmt == "json"
+                 else render.policies_text(policies))
+
+
+def stack_names(root: Path) -> list[str]:
+    from reconciler.gitops import stacks
+
+    return stacks.stack_names(root)
+
+
+def stack_config(root: Path, name: str) -> Path:
+    from reconciler.gitops import stacks
+
+    return stacks.stack_config(root, name)
+
+
+def stack_local_state(path: Path, name: str, *, many: bool) -> Path:
+    from reconciler.gitops import stacks
+
+    return stacks.stack_local_state(path, name, many=many)
+
+
+def render_fleet_markdown(plans: list[tuple[str, Plan]]) -> str:
+    from reconciler.render.fleet import render_fleet_markdown as render
+
+    return render(plans)
+
+
+def ci_step(step: str, *args: Any, **kwargs: Any) -> Any:
+    """One of the pipeline steps (`pr_plan`, `merge_apply`, `drift`) of `gitops.pipeline`."""
+    from reconciler.gitops import pipeline
+
+    return getattr(pipeline, step)(*args, **kwargs)
+
+
+def write_ci_outputs(out_dir: Path, files: dict[str, str], values: dict[str, str],
+                     github_output: Path | None) -> None:
+    from reconciler.gitops.outputs import write_outputs
+
+    write_outputs(out_dir, files, values, github_output)
+
+
+def ci_error_outputs(out_dir: Path, name: str, kind: str, stack: str, message: str) -> None:
+    """The sticky comment (or issue) says the step failed; a failure to write it is ignored,
+    the step's own error being the one to report."""
+    from reconciler.gitops.bodies import error_comment
+
+    with suppress(RunError):
+        write_ci_outputs(out_dir, {name: error_comment(kind, stack, message)}, {}, None)
+
+
+def reviewed_digest(comment: Path | None, digest: str | None) -> str | None:
+    """The digest given, else the one in the reviewed plan comment, else None."""
+    from reconciler.gitops.bodies import reviewed_digest as digest_in
+    from reconciler.gitops.outputs import read_reviewed
+
+    return digest or (digest_in(read_reviewed(comment)) if comment else None)

@@ -7,14 +7,15 @@ config references, so a new user can plan and apply the example without any AWS 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from reconciler.aws.clients import ClientFactory
 from reconciler.emulator import DEFAULT_ACCOUNT, Emulator
 from reconciler.errors import RunError
-from reconciler.state import Desired
+from reconciler.state import Desired, ResourceRef
 
 INSTALL_LOCAL = "pip install 'ses-reconciler[local]' (or `make install` in a checkout)"
 
@@ -58,8 +59,14 @@ def seed_referenced_resources(factory: ClientFactory, desired: Desired) -> None:
     refuses it)."""
     ctx = factory.arn_context()
     refs = {ctx.localize(ref) for tenant in desired.tenants.values() for ref in tenant.resources}
-    ses = factory.client("sesv2")
-    for ref in sorted(r for r in refs if not r.name.startswith("arn:")):
+    create_resources(factory.client("sesv2"),
+                     sorted(r for r in refs if not r.name.startswith("arn:")))
+
+
+def create_resources(ses: Any, refs: Iterable[ResourceRef]) -> None:
+    """Create each identity, configuration set and template through the SES v2 API (also the
+    test suites' seeder, tests/support/seeder.py)."""
+    for ref in refs:
         if ref.kind == "identity":
             ses.create_email_identity(EmailIdentity=ref.name)
         elif ref.kind == "configuration-set":

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from reconciler.config.load import load_desired_texts
 from reconciler.errors import ConfigError, RunError
-from reconciler.state import Desired, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -1,7 +1,8 @@
 """The object types shared by the desired and the live side.
 
-Desired (from YAML) and Live (from the account) use the same `Tenant` type and the same identity
-key, so the planner diffs two mappings. Resource references are kept as (kind, name) rather than
+Desired (from YAML) and Live (from the account) use the same object types (`Tenant`, in
+`reconciler.kinds.tenant`, and each other kind's) and the same identity key, so the planner
+diffs two mappings. Resource references are kept as (kind, name) rather than
 ARNs: comparisons do not depend on the account, and ARNs are built at the edge from `ArnContext`.
 A resource the config names by its full ARN, or one of another account or Region seen live, keeps
 that whole ARN as its name, so it never passes for the local resource of the same name.
@@ -11,16 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from reconciler.diagnostics import Location, Source
+from reconciler.diagnostics import Source
+
+if TYPE_CHECKING:
+    from reconciler.kinds.tenant import Tenant
 
 ReputationPolicy = Literal["none", "standard", "strict"]
 SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
 SuppressionScope = Literal["TENANT", "ACCOUNT"]
+SuppressionReason = Literal["BOUNCE", "COMPLAINT"]
+Target = Literal["aws", "local"]
 ResourceKind = Literal["identity", "configuration-set", "template"]
 
 RESOURCE_KINDS: tuple[ResourceKind, ...] = ("identity", "configuration-set", "template")
+# config key under `resources:` -> the resource kind it lists
+KIND_BY_FIELD: Mapping[str, ResourceKind] = {
+    "identities": "identity", "configuration_sets": "configuration-set", "templates": "template"}
+# The defaults of a tenant that no config layer sets, and what SES reports for a fresh one.
+DEFAULT_POLICY: ReputationPolicy = "standard"
+DEFAULT_STATUS: SendingStatus = "ENABLED"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -94,50 +106,17 @@ class LiveStatus:
 
     customer: SendingStatus | None = None  # None: never written by a customer
     aws: SendingStatus | None = None
-    aggregate: str = "ENABLED"
+    aggregate: str = DEFAULT_STATUS
     impact: str | None = None
     aws_cause: str | None = None
     customer_cause: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Tenant:
-    """One tenant, desired or live.
-
-    Live-only fields (`tenant_id`, `arn`, `created`, `status`) are None on the desired side;
-    desired-only fields (`protect`, `iam`, `iam_attach`, `iam_roles`, `replaces`, `adopt`,
-    `external`, `source`) keep their defaults on the live side. `sending_status` on the live
-    side is the customer-managed status (None read as ENABLED).
-    """
-
-    name: str
-    tags: Mapping[str, str] = field(default_factory=dict)
-    resources: frozenset[ResourceRef] = frozenset()
-    reputation_policy: ReputationPolicy = "standard"
-    sending_status: SendingStatus = "ENABLED"
-    suppression: Suppression | None = None
-    protect: bool = False
-    iam: tuple[str, ...] = ()
-    # desired: principals this tenant adds to its policies, by IAM template name
-    iam_attach: Mapping[str, Attachments] = field(default_factory=dict)
-    iam_roles: tuple[str, ...] = ()  # desired: IAM role template names
-    replaces: str | None = None  # desired: the old name this tenant is a rename of
-    adopt: bool = False  # desired: take over an existing tenant without the ownership tag
-    external: bool = False  # desired: never owned; only what the entry declares is added
-    # desired: the scalars some config layer wrote; an unowned tenant is changed only in these
-    declared: frozenset[str] = frozenset()
-    source: Location | None = None
-    tenant_id: str | None = None
-    arn: str | None = None
-    created: float | None = None
-    status: LiveStatus | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     region: str = "us-east-1"
     account_id: str | None = None
-    target: Literal["aws", "local"] = "aws"
+    target: Target = "aws"
     ownership_tag_key: str = "managed-by"
     ownership_tag_value: str = "ses-reconciler"
     prune: bool = False
@@ -228,3 +207,5 @@ class Live:
     # live tenants outside the config that were read (prune) and found not owned: left alone,
     # and said so in the plan; their details are not kept
     unowned: frozenset[str] = frozenset()
+    # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
+    objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

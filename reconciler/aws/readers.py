@@ -34,9 +34,10 @@ from reconciler.aws.clients import ClientFactory
 from reconciler.aws.inventory import Inventory
 from reconciler.aws.paging import PAGE_SIZE, paginate
 from reconciler.aws.pool import worker_pool
-from reconciler.aws.wire import error_code, resource_from_wire, tenant_from_wire
+from reconciler.aws.wire import error_code, resource_from_wire
 from reconciler.errors import RunError
-from reconciler.state import ArnContext, Desired, Live, ResourceRef, Tenant
+from reconciler.kinds.tenant import Tenant, from_wire
+from reconciler.state import ArnContext, Desired, Live, ResourceRef
 
 _BULK: Any = object()  # marker: the entity comes from the bulk listing
 _Fetched = tuple[Mapping[str, Any], frozenset[ResourceRef], Any]
@@ -169,7 +170,7 @@ class _Reader:
             arn = wire.get("TenantArn", "")
             recreated = arn not in entities and wire.get("TenantId") != listed_id
             entity = self.get_entity(arn) if recreated else entities.get(arn)
-        return tenant_from_wire(wire, entity, resources)
+        return from_wire(wire, entity, resources)
 
     def scoped(self, names: Iterable[str]) -> dict[str, Tenant]:
         futures = {name: self.pool.submit(self.fetch, name, True) for name in sorted(names)}

@@ -12,12 +12,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.state import (
+    DEFAULT_POLICY,
+    DEFAULT_STATUS,
     RESOURCE_KINDS,
     ArnContext,
     LiveStatus,
     ResourceRef,
     Suppression,
-    Tenant,
 )
 
 _TYPE_SPELLINGS: Mapping[str, str] = {
@@ -54,19 +55,19 @@ def suppression_from_wire(attrs: Mapping[str, Any] | None) -> Suppression | None
 
 def policy_from_arn(arn: str | None) -> str:
     """`arn:aws:ses:r:aws:reputation-policy/strict` -> `strict`; absent -> SES's default."""
-    return arn.rsplit("/", 1)[-1] if arn else "standard"
+    return arn.rsplit("/", 1)[-1] if arn else DEFAULT_POLICY
 
 
 def status_from_entity(entity: Mapping[str, Any] | None, fallback: str | None) -> LiveStatus:
     """LiveStatus from a reputation entity; no entity = a fresh tenant: enabled, never written."""
     if not entity:
-        return LiveStatus(aggregate=fallback or "ENABLED")
+        return LiveStatus(aggregate=fallback or DEFAULT_STATUS)
     customer = entity.get("CustomerManagedStatus") or {}
     aws = entity.get("AwsSesManagedStatus") or {}
     return LiveStatus(
         customer=customer.get("Status"),
         aws=aws.get("Status"),
-        aggregate=entity.get("SendingStatusAggregate") or fallback or "ENABLED",
+        aggregate=entity.get("SendingStatusAggregate") or fallback or DEFAULT_STATUS,
         impact=entity.get("ReputationImpact"),
         aws_cause=aws.get("Cause"),
         customer_cause=customer.get("Cause"),
@@ -98,28 +99,3 @@ def resource_arn(ref: ResourceRef, ctx: ArnContext) -> str:
 def arn_partition_region(arn: str) -> tuple[str, str]:
     parts = arn.split(":", 5)
     return parts[1], parts[3]
-
-
-def tenant_from_wire(tenant: Mapping[str, Any], entity: Mapping[str, Any] | None,
-                     resources: frozenset[ResourceRef]) -> Tenant:
-    """A live Tenant from GetTenant's `Tenant`, its reputation entity and its associations."""
-    status = status_from_entity(entity, tenant.get("SendingStatus"))
-    policy = policy_from_arn((entity or {}).get("ReputationManagementPolicy"))
-    return Tenant(
-        name=tenant["TenantName"],
-        tags=tags_from_wire(tenant.get("Tags")),
-        resources=resources,
-        reputation_policy=policy,  # type: ignore[arg-type]
-        sending_status=status.customer or "ENABLED",
-        suppression=suppression_from_wire(tenant.get("SuppressionAttributes")),
-        tenant_id=tenant.get("TenantId"),
-        arn=tenant.get("TenantArn"),
-        created=_epoch(tenant.get("CreatedTimestamp")),
-        status=status,
-    )
-
-
-def _epoch(value: Any) -> float | None:
-    if value is None:
-        return None
-    return value.timestamp() if hasattr(value, "timestamp") else float(value)

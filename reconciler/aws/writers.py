@@ -1,4 +1,5 @@
-"""One function per plan action; each is idempotent so a re-run after a failure converges.
+"""One function per tenant action (the tenant kind maps actions to them); each is idempotent
+so a re-run after a failure converges.
 
 The answers that mean "already so" count as success: AlreadyExists on associate (and on create
 for a tenant carrying the ownership tag, left by an interrupted apply), NotFound on delete and
@@ -12,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -24,9 +25,12 @@ from reconciler.aws.wire import (
     tags_from_wire,
     tags_to_wire,
 )
-from reconciler.errors import NotOwnedError, RunError
-from reconciler.planning.plan import Action, Change
-from reconciler.state import ArnContext, ReputationPolicy, Suppression, Tenant
+from reconciler.errors import NotOwnedError
+from reconciler.state import ArnContext, ReputationPolicy, Suppression
+
+if TYPE_CHECKING:
+    from reconciler.kinds.tenant import Tenant
+    from reconciler.planning.plan import Change
 
 
 class TenantArns:
@@ -180,24 +184,3 @@ def _put_suppression(ctx: WriteContext, name: str, suppression: Suppression | No
 def set_suppression(ctx: WriteContext, change: Change) -> None:
     """None is the bare put, which clears the pair (the tenant follows the account list)."""
     _put_suppression(ctx, change.tenant, change.after)
-
-
-WRITERS: Mapping[Action, Callable[[WriteContext, Change], None]] = {
-    Action.CREATE_TENANT: create_tenant,
-    Action.DELETE_TENANT: delete_tenant,
-    Action.UPDATE_TAGS: update_tags,
-    Action.ADOPT_TENANT: update_tags,
-    Action.ASSOCIATE: associate,
-    Action.DISASSOCIATE: disassociate,
-    Action.SET_POLICY: set_policy,
-    Action.SET_STATUS: set_status,
-    Action.SET_SUPPRESSION: set_suppression,
-}
-
-
-def write(ctx: WriteContext, change: Change) -> None:
-    """Carry out one change; actions without a writer are a bug in the plan, not in the account."""
-    writer = WRITERS.get(change.action)
-    if writer is None:
-        raise RunError(f"no writer for action {change.action!r} ({change.key})")
-    writer(ctx, change)

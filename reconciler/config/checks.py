@@ -17,7 +17,8 @@ from reconciler.config.iam_checks import IamChecker
 from reconciler.config.models import ConfigFile, Profile, Settings
 from reconciler.config.sourcemap import SourceMap, child_path
 from reconciler.diagnostics import Diagnostic, Source
-from reconciler.state import ResourceKind, ResourceRef, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import KIND_BY_FIELD, ResourceKind, ResourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,7 @@ def arn_entries(merged: Mapping[str, Any]) -> Iterator[tuple[str, ResourceKind, 
         resources = layer.get("resources") if isinstance(layer, dict) else None
         if not isinstance(resources, dict):
             continue
-        for field, kind in rules.KIND_BY_FIELD.items():
+        for field, kind in KIND_BY_FIELD.items():
             values = resources.get(field)
             for i, value in enumerate(values if isinstance(values, list) else ()):
                 if (isinstance(value, str) and value.startswith("arn:")

@@ -20,7 +20,7 @@ from reconciler.iam import names
 from reconciler.iam.checks import Finding, PolicyType, check_document, join
 from reconciler.iam.lint import lint_document
 from reconciler.iam.substitute import render_value, substitute
-from reconciler.state import Tenant
+from reconciler.kinds.tenant import Tenant
 
 SAMPLE_TENANT = "ExampleTenant"
 SAMPLE_ID = "tn-0123456789abcdef0123456789abcdef"

@@ -8,19 +8,23 @@ Rules that need another part of the config (references, ARN scope, tag totals) l
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from reconciler.config import rules
 from reconciler.iam import names
-from reconciler.state import ResourceKind
-
-ReputationPolicy = Literal["none", "standard", "strict"]
-SendingStatus = Literal["ENABLED", "DISABLED", "REINSTATED"]
-SuppressionScope = Literal["TENANT", "ACCOUNT"]
-SuppressionReason = Literal["BOUNCE", "COMPLAINT"]
+from reconciler.state import (
+    DEFAULT_POLICY,
+    DEFAULT_STATUS,
+    ReputationPolicy,
+    ResourceKind,
+    SendingStatus,
+    SuppressionReason,
+    SuppressionScope,
+    Target,
+)
 
 
 def _rule(check: Callable[[Any], str | None], code: str) -> AfterValidator:
@@ -127,7 +131,7 @@ class Settings(_Model):
     region: Annotated[str, Field(pattern=f"^{rules.REGION_RE.pattern}$")] = "us-east-1"
     account_id: Annotated[str, Field(pattern=f"^{rules.ACCOUNT_RE.pattern}$", description=(
         "guard: refuse to run against another account (quote it: \"0123...\")"))] | None = None
-    target: Literal["aws", "local"] = "aws"
+    target: Target = "aws"
     ownership: Ownership = Ownership()
     prune: bool = Field(False, description="delete owned tenants absent from the config")
     safety: Safety = Safety()
@@ -178,8 +182,8 @@ class Profile(_Model):
 
     tags: Tags = {}
     resources: Resources = Resources()
-    reputation_policy: ReputationPolicy = "standard"
-    sending_status: SendingStatus = "ENABLED"
+    reputation_policy: ReputationPolicy = DEFAULT_POLICY
+    sending_status: SendingStatus = DEFAULT_STATUS
     suppression: SuppressionConfig | None = None
     iam: list[IamTemplateName] = Field([], description="IAM template names; layers are unioned")
     iam_attach: dict[IamTemplateName, Attach] = Field({}, description=(

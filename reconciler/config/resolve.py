@@ -18,12 +18,13 @@ from reconciler.config.models import (
     ConfigFile,
     IamRoleConfig,
     Profile,
-    SuppressionConfig,
     TenantConfig,
 )
-from reconciler.config.rules import KIND_BY_FIELD, partition_of, to_ref
+from reconciler.config.rules import partition_of, to_ref
 from reconciler.diagnostics import Location, Source
+from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.state import (
+    KIND_BY_FIELD,
     ArnContext,
     Attachments,
     Desired,
@@ -32,18 +33,10 @@ from reconciler.state import (
     Monitoring,
     ResourceRef,
     Settings,
-    Suppression,
-    Tenant,
 )
 
-_SCALARS = ("reputation_policy", "sending_status", "suppression", "protect")
-_RECONCILED_SCALARS = frozenset({"reputation_policy", "sending_status", "suppression"})
-
-
-def _suppression(config: SuppressionConfig | None) -> Suppression | None:
-    if config is None or config.scope is None or config.reasons is None:
-        return None
-    return Suppression(config.scope, frozenset(config.reasons))
+_SCALARS = tuple(a for a in TENANT.attributes if a.layer == "scalar")
+_RECONCILED_SCALARS = frozenset(a.name for a in _SCALARS if a.reconciled)
 
 
 def _layer_resources(layer: Profile) -> set[ResourceRef]:
@@ -83,9 +76,9 @@ class _Layers:
     def then(self, layer: Profile) -> _Layers:
         written = layer.model_fields_set
         scalars = dict(self.scalars)
-        for key in _SCALARS:
-            if key in written:
-                scalars[key] = getattr(layer, key)
+        for attribute in _SCALARS:
+            if attribute.name in written:
+                scalars[attribute.name] = getattr(layer, attribute.name)
         return _Layers(scalars, {**self.tags, **layer.tags},
                        self.resources | _layer_resources(layer), self.iam | set(layer.iam),
                        _merge_attach(self.iam_attach, layer.iam_attach),
@@ -117,10 +110,8 @@ class TenantResolver:
             name=name,
             tags=dict(sorted(done.tags.items())),
             resources=done.resources,
-            reputation_policy=scalars.get("reputation_policy", "standard"),
-            sending_status=scalars.get("sending_status", "ENABLED"),
-            suppression=_suppression(scalars.get("suppression")),
-            protect=scalars.get("protect", False),
+            **{a.name: a.from_config(scalars[a.name]) if a.name in scalars else a.default
+               for a in _SCALARS},
             iam=tuple(sorted(done.iam)),
             iam_attach=dict(sorted(done.iam_attach.items())),
             iam_roles=tuple(sorted(done.iam_roles)),
@@ -153,18 +144,6 @@ def _role(name: str, role: IamRoleConfig, settings: Settings) -> IamRoleTemplate
         policies=None if role.policies is None else tuple(sorted(set(role.policies))))
 
 
-def _tenant_doc(t: Tenant, home: ArnContext | None) -> dict[str, Any]:
-    sup = t.suppression
-    refs = t.resources if home is None else {home.localize(r) for r in t.resources}
-    return {"tags": t.tags, "resources": sorted(str(r) for r in refs),
-            "reputation_policy": t.reputation_policy, "sending_status": t.sending_status,
-            "suppression": None if sup is None else [sup.scope, sorted(sup.reasons)],
-            "protect": t.protect, "iam": list(t.iam), "replaces": t.replaces,
-            "iam_attach": {k: _attach_doc(a) for k, a in t.iam_attach.items()},
-            "iam_roles": list(t.iam_roles),
-            "adopt": t.adopt, "external": t.external, "declared": sorted(t.declared)}
-
-
 def _attach_doc(a: Attachments) -> list[list[str]]:
     return [list(a.roles), list(a.groups), list(a.users)]
 
@@ -186,7 +165,7 @@ def digest(desired: Desired) -> str:
     home = _home(desired.settings)
     doc = {
         "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
-        "tenants": {name: _tenant_doc(t, home) for name, t in desired.tenants.items()},
+        "tenants": {name: TENANT.digest(t, home) for name, t in desired.tenants.items()},
         "iam_templates": {n: [t.policy_name, t.description, t.document, _attach_doc(t.attach)]
                           for n, t in desired.iam_templates.items()},
         "iam_roles": {n: [r.role_name, r.path, r.description, r.trust_policy,

@@ -26,8 +26,6 @@ PLACEHOLDERS = frozenset(
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                   2192, 2557, 2922, 3288, 3653)
 MAX_TAGS = 50
-KIND_BY_FIELD: dict[str, ResourceKind] = {
-    "identities": "identity", "configuration_sets": "configuration-set", "templates": "template"}
 
 
 def tenant_name_error(name: str, what: str = "tenant") -> str | None:

@@ -16,7 +16,8 @@ from reconciler.engine import LIVE_MANAGED, PlanResult, Run
 from reconciler.gitops import bodies
 from reconciler.gitops.digest import plan_digest
 from reconciler.gitops.git import merge_base
-from reconciler.planning import Action, Plan, dump_plan
+from reconciler.kinds.tenant import TenantAction
+from reconciler.planning import Plan, dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
 
 Progress = Callable[[int, int], None]
@@ -98,7 +99,7 @@ def _with_managed_base(result: PlanResult, run: Run) -> PlanResult:
     scope (2 changed of 2 read: 100%). The config's tenants that already exist are the base."""
     if result.plan.scope is None or LIVE_MANAGED in result.plan.meta:
         return result
-    created = sum(1 for c in result.plan.changes if c.action is Action.CREATE_TENANT)
+    created = sum(1 for c in result.plan.changes if c.action is TenantAction.CREATE_TENANT)
     base = max(len(run.desired.tenants) - created, 0)
     plan = replace(result.plan, meta={**result.plan.meta, LIVE_MANAGED: base})
     return PlanResult(result.desired, result.live, plan)

@@ -1,66 +1,31 @@
 """The tool's own least privilege, from the operations the gateway actually sends.
 
-`OPERATIONS` is the single table of every API operation `reconciler.aws` calls, with the IAM
-actions each needs and whether a read-only run (plan, drift, status) makes it. A test compares
-it with the gateway's call sites and with the operations recorded on the wire during an
-apply, a plan and a drift, so adding a call without a row here fails the suite instead of
-failing in production with AccessDenied.
+`OPERATIONS` is the table of every API operation `reconciler.aws` calls, with the IAM actions
+each needs and whether a read-only run (plan, drift, status) makes it: each kind declares the
+operations of its reads and writes (`Kind.operations`), the rest (STS, the lock) are here. A
+test compares it with the gateway's call sites and with the operations recorded on the wire
+during an apply, a plan and a drift, so adding a call without a row fails the suite instead
+of failing in production with AccessDenied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Access = Literal["read", "write"]
+from reconciler.kinds.base import Permission
+from reconciler.kinds.registry import kinds
 
-
-@dataclass(frozen=True, slots=True)
-class Permission:
-    """What one API operation needs: IAM actions (none for GetCallerIdentity) and its access."""
-
-    actions: tuple[str, ...]
-    access: Access
+__all__ = ["OPERATIONS", "Permission", "actions", "self_policy"]
 
 
-def _read(*actions: str) -> Permission:
-    return Permission(actions, "read")
+_read, _write = Permission.read, Permission.write
 
-
-def _write(*actions: str) -> Permission:
-    return Permission(actions, "write")
-
-
-# (boto3 service name, API operation) -> permission. SES v2 actions use the `ses:` prefix.
-OPERATIONS: Mapping[tuple[str, str], Permission] = {
+# (boto3 service name, API operation) -> permission, for the calls no kind owns; each kind
+# declares its own (`Kind.operations`), and `OPERATIONS` is the union.
+_SHARED: Mapping[tuple[str, str], Permission] = {
     # STS answers GetCallerIdentity for any valid credentials; no policy can deny it.
     ("sts", "GetCallerIdentity"): _read(),
-    # readers: tenants, their associations and reputation
-    ("sesv2", "ListTenants"): _read("ses:ListTenants"),
-    ("sesv2", "GetTenant"): _read("ses:GetTenant"),
-    ("sesv2", "ListTenantResources"): _read("ses:ListTenantResources"),
-    ("sesv2", "GetReputationEntity"): _read("ses:GetReputationEntity"),
-    ("sesv2", "ListReputationEntities"): _read("ses:ListReputationEntities"),
-    # inventory: associations by resource, and whether referenced resources exist
-    ("sesv2", "ListResourceTenants"): _read("ses:ListResourceTenants"),
-    ("sesv2", "GetEmailIdentity"): _read("ses:GetEmailIdentity"),
-    ("sesv2", "GetConfigurationSet"): _read("ses:GetConfigurationSet"),
-    ("sesv2", "GetEmailTemplate"): _read("ses:GetEmailTemplate"),
-    ("sesv2", "ListEmailIdentities"): _read("ses:ListEmailIdentities"),
-    ("sesv2", "ListConfigurationSets"): _read("ses:ListConfigurationSets"),
-    ("sesv2", "ListEmailTemplates"): _read("ses:ListEmailTemplates"),
-    # writers
-    ("sesv2", "CreateTenant"): _write("ses:CreateTenant"),
-    ("sesv2", "DeleteTenant"): _write("ses:DeleteTenant"),
-    ("sesv2", "TagResource"): _write("ses:TagResource"),
-    ("sesv2", "UntagResource"): _write("ses:UntagResource"),
-    ("sesv2", "CreateTenantResourceAssociation"): _write("ses:CreateTenantResourceAssociation"),
-    ("sesv2", "DeleteTenantResourceAssociation"): _write("ses:DeleteTenantResourceAssociation"),
-    ("sesv2", "UpdateReputationEntityPolicy"): _write("ses:UpdateReputationEntityPolicy"),
-    ("sesv2", "UpdateReputationEntityCustomerManagedStatus"): _write(
-        "ses:UpdateReputationEntityCustomerManagedStatus"),
-    ("sesv2", "PutTenantSuppressionAttributes"): _write("ses:PutTenantSuppressionAttributes"),
     # IAM policies and roles under settings.iam.path (reconciler/aws/iam_*.py); creating
     # with tags needs the Tag* action too
     ("iam", "ListPolicies"): _read("iam:ListPolicies"),
@@ -92,6 +57,9 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
     ("dynamodb", "UpdateItem"): _write("dynamodb:UpdateItem"),
     ("dynamodb", "DeleteItem"): _write("dynamodb:DeleteItem"),
 }
+
+OPERATIONS: Mapping[tuple[str, str], Permission] = {
+    **{op: p for kind in kinds() for op, p in kind.operations.items()}, **_SHARED}
 
 
 def actions(read_only: bool = False) -> list[str]:

@@ -23,7 +23,8 @@ from reconciler.errors import ConfigError, RunError
 from reconciler.iam.checks import UNKNOWN, check_document, join
 from reconciler.iam.names import name_error
 from reconciler.iam.substitute import render_value, substitute
-from reconciler.state import Desired, Settings, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired, Settings
 
 KNOWN_AFTER_APPLY = UNKNOWN
 _PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),

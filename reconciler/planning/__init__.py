@@ -1,7 +1,7 @@
 """Pure planning: Desired x Live -> Plan. No I/O here."""
 
 from reconciler.planning.drift import DriftItem, classify_drift
-from reconciler.planning.plan import Action, Change, Plan, PlanCounts
+from reconciler.planning.plan import Change, Plan, PlanCounts
 from reconciler.planning.planner import make_plan
 from reconciler.planning.safety import check_safety
 from reconciler.planning.saved import (
@@ -13,7 +13,6 @@ from reconciler.planning.saved import (
 )
 
 __all__ = [
-    "Action",
     "Change",
     "DriftItem",
     "Plan",

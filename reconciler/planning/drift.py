@@ -10,17 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from reconciler.planning.plan import Action, Change, Plan
+from reconciler.kinds.registry import action_spec
+from reconciler.planning.plan import Change, Plan
 
 DriftKind = Literal["missing_tenant", "unexpected_tenant", "changed", "conflict"]
-
-_ATTRIBUTE = {
-    Action.UPDATE_TAGS: "tags",
-    Action.ADOPT_TENANT: "ownership",
-    Action.SET_SUPPRESSION: "suppression",
-    Action.SET_POLICY: "reputation_policy",
-    Action.SET_STATUS: "sending_status",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,41 +37,59 @@ class DriftItem:
 
 
 def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
-    """Per-tenant drift items sorted by tenant and attribute."""
+    """Per-tenant drift items sorted by tenant and attribute.
+
+    Generic over kinds: a whole-object create is a missing object, a whole-object delete an
+    unexpected one, an attribute write a changed attribute; keyed (child) actions are gathered
+    per object and attribute into one item (extra children in `actual`, missing in `expected`).
+    """
     items: list[DriftItem] = []
-    created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
-    extra: dict[str, list[Any]] = {}
-    missing: dict[str, list[Any]] = {}
-    gained = {c.tenant: set() for c in plan.changes if c.action is Action.CREATE_TENANT}
+    created = {c.tenant for c in plan.changes if _whole(c, "add")}
+    extra: dict[tuple[str, str], list[Any]] = {}
+    missing: dict[tuple[str, str], list[Any]] = {}
+    gained: dict[str, dict[str, set[Any]]] = {c.tenant: {} for c in plan.changes
+                                              if _whole(c, "add")}
     for c in plan.changes:
-        if c.action is Action.ASSOCIATE and c.tenant in gained:
-            gained[c.tenant].add(c.after)
+        spec = action_spec(c.action)
+        if spec.keyed and spec.effect == "add" and c.tenant in gained:
+            gained[c.tenant].setdefault(spec.attribute or "", set()).add(c.after)
     for c in plan.changes:
-        if c.action is Action.CREATE_TENANT:
-            c = replace(c, after=replace(c.after, resources=frozenset(gained[c.tenant])))
+        spec = action_spec(c.action)
+        if _whole(c, "add"):
+            grown = {a: frozenset(v) for a, v in gained[c.tenant].items()}
+            c = replace(c, after=replace(c.after, **grown))
         item = _item(c, created)
         if item is not None:
             items.append(item)
-        elif c.action is Action.DISASSOCIATE:
-            extra.setdefault(c.tenant, []).append(c.before)
-        elif c.action is Action.ASSOCIATE and c.tenant not in created:
-            missing.setdefault(c.tenant, []).append(c.after)
+        elif spec.keyed and spec.effect == "destroy":
+            extra.setdefault((c.tenant, spec.attribute or ""), []).append(c.before)
+        elif spec.keyed and spec.effect == "add" and c.tenant not in created:
+            missing.setdefault((c.tenant, spec.attribute or ""), []).append(c.after)
     items += [DriftItem(c.tenant, "ownership", "conflict", None, c.message)
               for c in plan.conflicts]
-    for name in set(extra) | set(missing):
-        items.append(DriftItem(name, "resources", "changed",
-                               tuple(sorted(extra.get(name, ()))),
-                               tuple(sorted(missing.get(name, ())))))
+    for name, attribute in set(extra) | set(missing):
+        items.append(DriftItem(name, attribute, "changed",
+                               tuple(sorted(extra.get((name, attribute), ()))),
+                               tuple(sorted(missing.get((name, attribute), ())))))
     return tuple(sorted(items, key=lambda i: (i.tenant, i.attribute)))
 
 
+def _whole(c: Change, effect: str) -> bool:
+    spec = action_spec(c.action)
+    return spec.whole and spec.effect == effect
+
+
 def _item(c: Change, created: set[str]) -> DriftItem | None:
-    if c.action is Action.CREATE_TENANT:
-        return DriftItem(c.tenant, "tenant", "missing_tenant", None, c.after, c.replace_of)
-    if c.action is Action.DELETE_TENANT:
-        return DriftItem(c.tenant, "tenant", "unexpected_tenant", c.before, None, c.replace_of)
-    if c.action in _ATTRIBUTE and c.tenant not in created:
-        return DriftItem(c.tenant, _ATTRIBUTE[c.action], "changed", c.before, c.after)
+    spec = action_spec(c.action)
+    kind = c.address.kind
+    if _whole(c, "add"):
+        return DriftItem(c.tenant, kind, f"missing_{kind}", None, c.after,  # type: ignore[arg-type]
+                         c.replace_of)
+    if _whole(c, "destroy"):
+        return DriftItem(c.tenant, kind, f"unexpected_{kind}", c.before, None,  # type: ignore[arg-type]
+                         c.replace_of)
+    if not spec.keyed and spec.attribute is not None and c.tenant not in created:
+        return DriftItem(c.tenant, spec.attribute, "changed", c.before, c.after)
     return None
 
 

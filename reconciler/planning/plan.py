@@ -1,5 +1,8 @@
 """A plan is data: apply consumes it and nothing else.
 
+A change addresses one object of one kind, `Address(kind, name)`, with an action its kind
+declares; how the action counts, where it sorts and how its values are encoded are the kind's.
+
 Each `Change` is one unit of work for the executor (usually one API call, sometimes two, e.g. a
 tag sync is Untag + Tag). `depends_on` holds the keys of changes that must succeed first; the
 executor walks that DAG, and skips the dependents of a failed change.
@@ -9,33 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from reconciler.state import Address
 
-
-class Action(StrEnum):
-    """One kind of executor step. `before`/`after` hold plain values, as noted per member.
-
-    UPDATE_TAGS carries the whole tag map on both sides (`aws:` keys excluded): the executor
-    untags keys of `before` missing from `after`, then tags the items of `after` that differ.
-    """
-
-    CREATE_TENANT = "create_tenant"  # after: Tenant (tags + suppression ride on CreateTenant)
-    DELETE_TENANT = "delete_tenant"  # before: Tenant
-    UPDATE_TAGS = "update_tags"  # before/after: dict[str, str]
-    # before/after: dict[str, str] like UPDATE_TAGS; `after` adds the ownership tag (adopt: true)
-    ADOPT_TENANT = "adopt_tenant"
-    ASSOCIATE = "associate"  # after: ResourceRef
-    DISASSOCIATE = "disassociate"  # before: ResourceRef
-    SET_POLICY = "set_policy"  # before/after: ReputationPolicy
-    SET_STATUS = "set_status"  # before/after: SendingStatus
-    SET_SUPPRESSION = "set_suppression"  # before/after: Suppression | None
+# An action is a name its kind declares (`reconciler.kinds`): `create_tenant`, `associate`, ...
+ActionName = str
 
 
-ADD_ACTIONS = frozenset({Action.CREATE_TENANT, Action.ASSOCIATE})
-DESTROY_ACTIONS = frozenset({Action.DELETE_TENANT, Action.DISASSOCIATE})
+def _spec(action: ActionName) -> Any:
+    """The kind's declaration of an action (imported late: kinds build on this module)."""
+    from reconciler.kinds.registry import action_spec
+
+    return action_spec(action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +42,8 @@ class PlanCounts:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    address: Address  # tenant-level address: Address("tenant", name)
-    action: Action
+    address: Address
+    action: ActionName
     before: Any = None
     after: Any = None
     reason: str = ""
@@ -63,24 +52,21 @@ class Change:
 
     @property
     def tenant(self) -> str:
-        return self.address.name
+        """The tenant the object belongs to (a tenant's own name for the tenant kind)."""
+        from reconciler.kinds.registry import kind
+
+        return str(kind(self.address.kind).tenant_of(self.address.name))
 
     @property
     def key(self) -> str:
         """Unique within a plan; used for dependencies and reports."""
-        detail = ""
-        if self.action in (Action.ASSOCIATE, Action.DISASSOCIATE):
-            detail = f":{self.after or self.before}"
+        detail = f":{self.after or self.before}" if _spec(self.action).keyed else ""
         return f"{self.address}:{self.action}{detail}"
 
     @property
     def effect(self) -> str:
         """`add`, `change` or `destroy`: how the change counts in the plan summary."""
-        if self.action in ADD_ACTIONS:
-            return "add"
-        if self.action in DESTROY_ACTIONS:
-            return "destroy"
-        return "change"
+        return str(_spec(self.action).effect)
 
 
 @dataclass(frozen=True, slots=True)

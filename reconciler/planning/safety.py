@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from reconciler.errors import SafetyError
-from reconciler.planning.diff import DEFAULT_POLICY
-from reconciler.planning.plan import Action, Change, Plan
-from reconciler.state import Settings
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change, Plan
+from reconciler.state import DEFAULT_POLICY, Settings
 
 NAMES_SHOWN = 5
 

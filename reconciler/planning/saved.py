@@ -1,8 +1,9 @@
 """Saved plans: a versioned JSON document, and the checks that refuse a stale one.
 
 A plan is only valid for the account state it was computed from, so it records a fingerprint of
-the live tenants it touches. `apply --plan` re-reads those tenants, fingerprints them again and
-calls `check_saved_plan`; any difference (including a tenant appearing or vanishing) refuses it.
+the live tenants it touches, each in the form its kind's attribute table declares. `apply
+--plan` re-reads those tenants, fingerprints them again and calls `check_saved_plan`; any
+difference (including a tenant appearing or vanishing) refuses it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from reconciler.errors import AccountMismatchError, StalePlanError
+from reconciler.kinds.registry import kinds
+from reconciler.kinds.tenant import TENANT
 from reconciler.planning.codec import (
     decode_change,
     decode_conflict,
@@ -20,32 +23,23 @@ from reconciler.planning.codec import (
     encode_change,
     encode_conflict,
     encode_ownership,
-    encode_suppression,
 )
 from reconciler.planning.plan import Plan
-from reconciler.state import Live, Tenant
+from reconciler.state import Live
 
 FORMAT_VERSION = 1
 DOCUMENT_KIND = "ses-reconciler/plan"
 
 
-def _tenant_state(t: Tenant | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    customer = t.status.customer if t.status is not None else t.sending_status
-    return {
-        "id": t.tenant_id,
-        "tags": sorted(t.tags.items()),
-        "resources": sorted(str(r) for r in t.resources),
-        "policy": t.reputation_policy,
-        "customer_status": customer,
-        "suppression": encode_suppression(t.suppression),
-    }
-
-
 def fingerprint(live: Live, names: Iterable[str]) -> str:
-    """sha256 over the live state of `names`; a tenant's absence is part of the state."""
-    state = {name: _tenant_state(live.tenants.get(name)) for name in sorted(set(names))}
+    """sha256 over the live state of the tenants `names` and of the objects of other kinds
+    that belong to them; a tenant's absence is part of the state."""
+    wanted = set(names)
+    state: dict[str, Any] = {name: TENANT.state(live.tenants.get(name)) for name in sorted(wanted)}
+    for kind in kinds():
+        for name, obj in (live.objects.get(kind.name) or {}).items():
+            if kind.tenant_of(name) in wanted:
+                state[f"{kind.name}.{name}"] = kind.state(obj)
     blob = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 

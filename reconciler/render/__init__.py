@@ -2,13 +2,13 @@
 
 from typing import Literal
 
+from reconciler.apply.report import ApplyReport
 from reconciler.planning.plan import Plan
 from reconciler.render.apply import render_apply_text
 from reconciler.render.as_json import render_apply_json, render_drift_json, render_plan_json
 from reconciler.render.drift import render_drift_markdown, render_drift_text
 from reconciler.render.markdown import render_plan_markdown
 from reconciler.render.text import render_plan_text
-from reconciler.report import ApplyReport
 
 Format = Literal["text", "json", "markdown"]
 

@@ -3,9 +3,9 @@ and after an interrupt what was not started."""
 
 from __future__ import annotations
 
+from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.planning.ordering import sort_key
 from reconciler.planning.plan import Plan
-from reconciler.report import ApplyReport, Outcome
 
 
 def _sorted(outcomes: tuple[Outcome, ...]) -> list[Outcome]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.planning.codec import encode_suppression, encode_tenant
+from reconciler.apply.report import ApplyReport
+from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.ordering import sort_key
 from reconciler.planning.plan import Plan
 from reconciler.planning.saved import FORMAT_VERSION, plan_document
 from reconciler.render.drift import describe
-from reconciler.report import ApplyReport
-from reconciler.state import Suppression, Tenant
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -24,11 +23,13 @@ def render_plan_json(plan: Plan) -> str:
     return _dumps(plan_document(plan))
 
 
-def _value(value: Any) -> Any:
+def _value(attribute: str, value: Any) -> Any:
+    """A drift value in plain JSON: a whole object or an attribute in its declared form."""
     if isinstance(value, Tenant):
-        return encode_tenant(value)
-    if isinstance(value, Suppression):
-        return encode_suppression(value)
+        return TENANT.encode(value)
+    declared = TENANT.attribute(attribute)
+    if value is not None and declared is not None and declared.show is not None:
+        return declared.encode(value)
     if isinstance(value, tuple):
         return [str(v) for v in value]
     if isinstance(value, dict):
@@ -41,8 +42,8 @@ def _item(item: DriftItem) -> dict[str, Any]:
         "tenant": item.tenant,
         "attribute": item.attribute,
         "kind": item.kind,
-        "actual": _value(item.actual),
-        "expected": _value(item.expected),
+        "actual": _value(item.attribute, item.actual),
+        "expected": _value(item.attribute, item.expected),
         "replace_of": item.replace_of,
         "description": describe(item),
     }

@@ -7,14 +7,16 @@ tenant's create and the old tenant's delete).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from reconciler.planning.plan import Action, Change, Plan, PlanCounts
-from reconciler.planning.planner import RENAME_WARNING
-from reconciler.state import Suppression, Tenant
+from reconciler.kinds.tenant import TENANT, Tenant, fmt_suppression, q
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.kinds.tenant_plan import RENAME_WARNING
+from reconciler.planning.plan import Change, Plan, PlanCounts
+
+__all__ = ["fmt_suppression", "q"]
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 BlockKind = Literal["create", "update", "adopt", "delete", "replace"]
@@ -26,7 +28,10 @@ VERBS: dict[str, str] = {
     "adopt": "will be adopted",
     "delete": "will be destroyed",
 }
-WIDTH = len("reputation_policy")
+WIDTH = max(len(a.label) for a in TENANT.attributes if a.label)
+# attributes written one value at a time, shown as `name = before -> after`, in rank order
+_SCALARS = sorted((a for a in TENANT.attributes if a.show is not None and a.action),
+                  key=lambda a: a.rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +45,11 @@ class TenantBlock:
     def counts(self) -> PlanCounts:
         return Plan(self.changes, account="", region="").counts
 
-    def first(self, action: Action) -> Change | None:
-        return next((c for c in self.changes if c.action is action), None)
+    def first(self, action: str) -> Change | None:
+        return next((c for c in self.changes if c.action == action), None)
 
-    def of(self, action: Action) -> list[Change]:
-        return [c for c in self.changes if c.action is action]
+    def of(self, action: str) -> list[Change]:
+        return [c for c in self.changes if c.action == action]
 
 
 def tenant_blocks(plan: Plan) -> tuple[TenantBlock, ...]:
@@ -77,16 +82,6 @@ def _kind(changes: list[Change]) -> BlockKind:
     if Action.ADOPT_TENANT in actions:
         return "adopt"
     return "update"
-
-
-def q(value: str | None) -> str:
-    return "(never set)" if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def fmt_suppression(value: Suppression | None) -> str:
-    if value is None:
-        return "(none)"
-    return f"{value.scope} [{', '.join(sorted(value.reasons))}]"
 
 
 def block_lines(block: TenantBlock) -> list[str]:
@@ -160,22 +155,16 @@ def _updates(block: TenantBlock, *, created: bool) -> list[str]:
     lines: list[str] = []
     for c in block.of(Action.ADOPT_TENANT) + block.of(Action.UPDATE_TAGS):
         lines += _map("~", "tags", tag_entries(c.before, c.after))
-    for c in block.of(Action.SET_SUPPRESSION):
-        lines.append(_attr("~", "suppression",
-                           f"{fmt_suppression(c.before)} -> {fmt_suppression(c.after)}"))
-    for c in block.of(Action.SET_POLICY):
-        lines.append(_attr(m, "reputation_policy", _scalar(c, created)))
-    for c in block.of(Action.SET_STATUS):
-        lines.append(_attr(m, "sending_status", _scalar(c, created)))
+    for attribute in _SCALARS:
+        show = attribute.show or q
+        for c in block.of(attribute.action or ""):
+            value = show(c.after) if created else f"{show(c.before)} -> {show(c.after)}"
+            lines.append(_attr(m, attribute.label or attribute.name, value))
     entries = [("+", _with_reason(str(c.after), c)) for c in block.of(Action.ASSOCIATE)]
     entries += [("-", _with_reason(str(c.before), c)) for c in block.of(Action.DISASSOCIATE)]
     if entries:
         lines += _list("+" if created else "~", "resources", entries)
     return lines
-
-
-def _scalar(c: Change, created: bool) -> str:
-    return q(c.after) if created else f"{q(c.before)} -> {q(c.after)}"
 
 
 def _with_reason(text: str, c: Change) -> str:

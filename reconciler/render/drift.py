@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from itertools import groupby
 
+from reconciler.kinds.tenant import TENANT, q
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.plan import Plan
-from reconciler.render.blocks import fmt_suppression, q
 from reconciler.render.markdown import LIMIT, Budget, add_notices, header
 from reconciler.render.text import notice_lines
 
@@ -45,7 +45,8 @@ def describe(item: DriftItem) -> str:
         if item.actual:
             parts.append("not in the config: " + ", ".join(str(r) for r in item.actual))
         return "; ".join(parts)
-    fmt = fmt_suppression if item.attribute == "suppression" else q
+    declared = TENANT.attribute(item.attribute)
+    fmt = declared.show if declared is not None and declared.show is not None else q
     return f"{fmt(item.actual)} in the account, {fmt(item.expected)} in the config"
 
 

@@ -10,8 +10,9 @@ import html
 import re
 from collections.abc import Iterable
 
-from reconciler.planning.plan import Action, Conflict, Plan
-from reconciler.planning.planner import RENAME_WARNING
+from reconciler.kinds.tenant import TenantAction
+from reconciler.kinds.tenant_plan import RENAME_WARNING
+from reconciler.planning.plan import Conflict, Plan
 from reconciler.render.blocks import MARKERS, VERBS, TenantBlock, block_lines, tenant_blocks
 from reconciler.render.text import NO_CHANGES, conflict_summary, shorten, summary_line
 
@@ -138,7 +139,7 @@ def render_plan_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
                            f"{RENAME_WARNING}.\n" for b in renames), CALLOUTS_SHOWN)
     if left:
         budget.add(f"> [!CAUTION]\n> … and {left:,} more renames.\n", force=True)
-    adoptions = [c for c in plan.changes if c.action is Action.ADOPT_TENANT]
+    adoptions = [c for c in plan.changes if c.action is TenantAction.ADOPT_TENANT]
     left = budget.add_all((f"> [!IMPORTANT]\n> **Adopt** `{c.tenant}`: {c.reason}.\n"
                            for c in adoptions), CALLOUTS_SHOWN)
     if left:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from reconciler.status import StatusRow
+from reconciler.operations.status import StatusRow
 
 HEADERS = ("TENANT", "CONFIG", "OWNED", "CUSTOMER", "SES-MANAGED", "SENDING", "POLICY",
            "IMPACT", "ATTENTION")

@@ -7,8 +7,9 @@ import re
 import yaml
 
 from reconciler.config.load import load_desired_texts
-from reconciler.importer import import_summary, import_tenant, import_tenants
-from reconciler.state import Settings, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.operations.importer import import_summary, import_tenant, import_tenants
+from reconciler.state import Settings
 from tests.unit.planning.builders import have, sup
 
 SETTINGS = Settings()

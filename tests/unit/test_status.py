@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from reconciler.kinds.tenant import Tenant
+from reconciler.operations.status import status_rows
 from reconciler.render.status import HEADERS, render_status_json, render_status_text
-from reconciler.state import LiveStatus, Tenant
-from reconciler.status import status_rows
+from reconciler.state import LiveStatus
 from tests.unit.planning.builders import desired, have, live, want
 
 

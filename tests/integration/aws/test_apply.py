@@ -11,8 +11,10 @@ from reconciler.aws.clients import ClientFactory
 from reconciler.aws.readers import read_live
 from reconciler.emulator import Emulator
 from reconciler.errors import RunError
-from reconciler.planning.plan import Action, Change, Plan
-from reconciler.state import Address, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change, Plan
+from reconciler.state import Address
 from tests.integration.aws.accounts import IDENTITY, OWNED, Seeder, desired
 
 

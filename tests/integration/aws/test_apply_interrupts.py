@@ -10,8 +10,9 @@ from reconciler.apply import Executor
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.readers import read_live
 from reconciler.emulator import Emulator
-from reconciler.planning.plan import Action, Change
-from reconciler.state import Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change
 from tests.integration.aws.accounts import Seeder, desired
 from tests.integration.aws.test_apply import change, plan
 

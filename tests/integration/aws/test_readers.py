@@ -11,7 +11,8 @@ from reconciler.aws.readers import read_live
 from reconciler.emulator import Emulator
 from reconciler.emulator.accounting import CounterSnapshot
 from reconciler.errors import RunError
-from reconciler.state import ResourceRef, Suppression, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import ResourceRef, Suppression
 from tests.integration.aws.accounts import (
     CONFIG_SET,
     IDENTITY,

@@ -6,11 +6,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from reconciler.aws.clients import ClientFactory
-from reconciler.aws.writers import TenantArns, WriteContext, write
+from reconciler.aws.writers import TenantArns, WriteContext
 from reconciler.emulator import Emulator
 from reconciler.errors import NotOwnedError
-from reconciler.planning.plan import Action, Change
-from reconciler.state import Address, ArnContext, Suppression, Tenant
+from reconciler.kinds.registry import write
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change
+from reconciler.state import Address, ArnContext, Suppression
 from tests.integration.aws.accounts import IDENTITY, OWNED, TEMPLATE, Seeder
 
 POLICY_ARN = "arn:aws:ses:us-east-1:aws:reputation-policy/{}"

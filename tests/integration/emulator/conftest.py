@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -29,6 +30,29 @@ def assert_error(
     assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == code
     if message is not None:
         assert response["Error"]["Message"] == message
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One request the emulator must refuse, for table-driven error tests: the call, the exact
+    error it answers, the client it goes through (`raw` skips boto3's own validation) and the
+    fixtures that must exist first (say `tenant`, the tenant acme)."""
+
+    call: Callable[[Any], Any]
+    code: str
+    status: int
+    message: str
+    client: str = "sesv2"
+    fixtures: tuple[str, ...] = ()
+
+
+def assert_refused(request: pytest.FixtureRequest, case: Refusal) -> None:
+    for name in case.fixtures:
+        request.getfixturevalue(name)
+    client = request.getfixturevalue(case.client)
+    with pytest.raises(ClientError) as raised:
+        case.call(client)
+    assert_error(raised, case.code, case.status, case.message)
 
 
 @pytest.fixture

@@ -9,10 +9,49 @@ import pytest
 from botocore.exceptions import ClientError
 
 from reconciler.emulator.options import EmulatorOptions
-from tests.integration.emulator.conftest import arn, assert_error
+from tests.integration.emulator.conftest import Refusal, arn, assert_error, assert_refused
 
 SV = "1 validation error detected: "
 Associate = Callable[[str, str], None]
+
+NOT_FOUND_GHOST = "The requested tenant ghost does not exist."
+REFUSALS: dict[str, Refusal] = {
+    "empty-tenant-name": Refusal(
+        lambda c: c.create_tenant_resource_association(
+            TenantName="", ResourceArn=arn("identity", "example.com")),
+        "BadRequestException", 400, "TenantName cannot be empty", client="raw",
+        fixtures=("resources",)),
+    "malformed-arn-before-unknown-tenant": Refusal(
+        lambda c: c.create_tenant_resource_association(TenantName="ghost", ResourceArn="nonsense"),
+        "BadRequestException", 400, "Provided resource identifier is not an SES resource"),
+    "unknown-resource-filter-key": Refusal(
+        lambda c: c.list_tenant_resources(TenantName="acme", Filter={"TYPE": "identity"}),
+        "BadRequestException", 400,
+        SV + "Value at 'filter' failed to satisfy constraint: Map keys must satisfy constraint: "
+        "[Member must satisfy enum value set: [RESOURCE_TYPE]]", fixtures=("tenant",)),
+    "tenant-resources-paging-before-tenant-lookup": Refusal(
+        lambda c: c.list_tenant_resources(TenantName="ghost", PageSize=0),
+        "BadRequestException", 400,
+        SV + "Value '0' at 'pageSize' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1", client="raw"),
+    "tenant-resources-of-unknown-tenant": Refusal(
+        lambda c: c.list_tenant_resources(TenantName="ghost"),
+        "NotFoundException", 404, NOT_FOUND_GHOST),
+    "resource-tenants-of-missing-resource": Refusal(
+        lambda c: c.list_resource_tenants(ResourceArn=arn("configuration-set", "gone")),
+        "NotFoundException", 404, "Configuration set gone does not exist:"),
+    "resource-tenants-of-unsupported-type": Refusal(
+        lambda c: c.list_resource_tenants(ResourceArn=arn("contact-list", "news")),
+        "BadRequestException", 400, "Unsupported resource type: contact-list"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSALS.values()), ids=list(REFUSALS))
+def test_refused_requests_answer_the_exact_error(
+    request: pytest.FixtureRequest, case: Refusal
+) -> None:
+    assert_refused(request, case)
+
 
 
 def test_each_resource_type_can_be_associated(
@@ -136,20 +175,6 @@ def test_unknown_tenant_is_not_found(sesv2: Any, resources: dict[str, str], oper
     assert_error(raised, "NotFoundException", 404, "The requested tenant ghost does not exist.")
 
 
-def test_empty_tenant_name_is_refused(raw: Any, resources: dict[str, str]) -> None:
-    with pytest.raises(ClientError) as raised:
-        raw.create_tenant_resource_association(TenantName="", ResourceArn=resources["identity"])
-    assert_error(raised, "BadRequestException", 400, "TenantName cannot be empty")
-
-
-def test_malformed_arn_is_reported_before_unknown_tenant_by_default(sesv2: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        sesv2.create_tenant_resource_association(TenantName="ghost", ResourceArn="nonsense")
-    assert_error(
-        raised, "BadRequestException", 400, "Provided resource identifier is not an SES resource"
-    )
-
-
 def test_unknown_tenant_can_be_reported_before_malformed_arn(
     sesv2: Any, options: EmulatorOptions
 ) -> None:
@@ -198,38 +223,6 @@ def test_model_enum_spelling_of_resource_type_is_refused(
     assert_error(raised, "BadRequestException", 400, f"Invalid resource type {value} specified.")
 
 
-def test_unknown_resource_filter_key_names_resource_type(
-    sesv2: Any, tenant: dict[str, Any]
-) -> None:
-    with pytest.raises(ClientError) as raised:
-        sesv2.list_tenant_resources(TenantName="acme", Filter={"TYPE": "identity"})
-    assert_error(
-        raised,
-        "BadRequestException",
-        400,
-        SV + "Value at 'filter' failed to satisfy constraint: Map keys must satisfy constraint: "
-        "[Member must satisfy enum value set: [RESOURCE_TYPE]]",
-    )
-
-
-def test_tenant_resources_paging_is_validated_before_tenant_lookup(raw: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        raw.list_tenant_resources(TenantName="ghost", PageSize=0)
-    assert_error(
-        raised,
-        "BadRequestException",
-        400,
-        SV + "Value '0' at 'pageSize' failed to satisfy constraint: "
-        "Member must have value greater than or equal to 1",
-    )
-
-
-def test_tenant_resources_of_unknown_tenant_is_not_found(sesv2: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        sesv2.list_tenant_resources(TenantName="ghost")
-    assert_error(raised, "NotFoundException", 404, "The requested tenant ghost does not exist.")
-
-
 def test_tenant_resources_walk_more_than_one_hundred_in_arn_order(
     sesv2: Any, tenant: dict[str, Any], associate: Associate
 ) -> None:
@@ -270,18 +263,6 @@ def test_resource_tenants_items_carry_association_time_but_no_tenant_arn(
 
 def test_resource_without_tenants_lists_empty(sesv2: Any, resources: dict[str, str]) -> None:
     assert sesv2.list_resource_tenants(ResourceArn=resources["identity"])["ResourceTenants"] == []
-
-
-def test_resource_tenants_of_missing_resource_is_not_found(sesv2: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        sesv2.list_resource_tenants(ResourceArn=arn("configuration-set", "gone"))
-    assert_error(raised, "NotFoundException", 404, "Configuration set gone does not exist:")
-
-
-def test_resource_tenants_refuse_unsupported_types(sesv2: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        sesv2.list_resource_tenants(ResourceArn=arn("contact-list", "news"))
-    assert_error(raised, "BadRequestException", 400, "Unsupported resource type: contact-list")
 
 
 def test_resource_tenants_walk_more_than_one_hundred_oldest_first(

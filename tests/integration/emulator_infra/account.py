@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tests.support.seeder import Seeder
+
 ClientFactory = Callable[[str], Any]
 ACCOUNT, REGION = "123456789012", "us-east-1"
 IDENTITY_ARN = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/customer-a.example.com"
@@ -21,15 +23,13 @@ def _document(action: str) -> str:
 def populate(client: ClientFactory) -> None:
     """Create tenants with tags, suppression, associations and a policy, plus IAM and monitoring."""
     ses = client("sesv2")
-    ses.create_email_identity(EmailIdentity="customer-a.example.com")
-    ses.create_configuration_set(ConfigurationSetName="customer-a")
-    tenant = ses.create_tenant(TenantName="CustomerA", Tags=[{"Key": "CustomerID", "Value": "1"}],
-                               SuppressionAttributes={"SuppressionScope": "TENANT",
-                                                      "SuppressedReasons": ["BOUNCE"]})
-    ses.create_tenant(TenantName="CustomerB")
-    for arn in (IDENTITY_ARN, CONFIG_SET_ARN):
-        ses.create_tenant_resource_association(TenantName="CustomerA", ResourceArn=arn)
-    ses.create_tenant_resource_association(TenantName="CustomerB", ResourceArn=IDENTITY_ARN)
+    seed = Seeder(ses, ACCOUNT, REGION)
+    seed.identities("customer-a.example.com")
+    seed.configuration_sets("customer-a")
+    tenant = seed.tenant("CustomerA", {"CustomerID": "1"}, (IDENTITY_ARN, CONFIG_SET_ARN),
+                         SuppressionAttributes={"SuppressionScope": "TENANT",
+                                                "SuppressedReasons": ["BOUNCE"]})
+    seed.tenant("CustomerB", resources=(IDENTITY_ARN,))
     ses.tag_resource(ResourceArn=tenant["TenantArn"], Tags=[{"Key": "Env", "Value": "prod"}])
     ses.create_email_template(TemplateName="welcome",
                               TemplateContent={"Subject": "Hi", "Html": "h"},

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from reconciler.cli import main
 from reconciler.emulator import Emulator
+from tests.support.seeder import Seeder
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -82,24 +82,22 @@ def policy_arn(policy: str) -> str:
     return f"arn:aws:ses:{REGION}:aws:reputation-policy/{policy}"
 
 
-@dataclass
 class Account:
-    """Reads and builds account state through the public SES v2 API (its own boto3 client)."""
+    """Reads account state through the public SES v2 API (its own boto3 client) and builds
+    it with the shared seeder (tests/support/seeder.py)."""
 
-    ses: Any
+    def __init__(self, ses: Any) -> None:
+        self.ses = ses
+        self.seed = Seeder(ses, ACCOUNT, REGION)
 
     def identities(self, *names: str) -> None:
-        for name in names:
-            self.ses.create_email_identity(EmailIdentity=name)
+        self.seed.identities(*names)
 
     def configuration_sets(self, *names: str) -> None:
-        for name in names:
-            self.ses.create_configuration_set(ConfigurationSetName=name)
+        self.seed.configuration_sets(*names)
 
     def templates(self, *names: str) -> None:
-        for name in names:
-            self.ses.create_email_template(
-                TemplateName=name, TemplateContent={"Subject": name, "Text": "hello"})
+        self.seed.templates(*names)
 
     def tenant(self, name: str) -> dict[str, Any] | None:
         try:
@@ -143,10 +141,7 @@ class Account:
 
     def create_unowned(self, name: str, tags: Mapping[str, str] | None = None,
                        resources: Iterable[str] = ()) -> None:
-        wire = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
-        self.ses.create_tenant(TenantName=name, Tags=wire)
-        for resource in resources:
-            self.ses.create_tenant_resource_association(TenantName=name, ResourceArn=resource)
+        self.seed.tenant(name, tags, resources)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from reconciler.aws.wire import (
     status_from_entity,
     suppression_from_wire,
     tags_from_wire,
-    tenant_from_wire,
 )
+from reconciler.kinds.tenant import from_wire
 from reconciler.state import ArnContext, LiveStatus, ResourceRef, Suppression
 
 CTX = ArnContext("aws", "us-east-1", "123456789012")
@@ -77,6 +77,6 @@ def test_tenant_without_customer_status_reads_as_enabled_with_entity_policy() ->
     wire = {"TenantName": "Acme", "TenantId": "tn-1", "TenantArn": ARN, "CreatedTimestamp": 5}
     entity = {"ReputationManagementPolicy": "arn:aws:ses:us-east-1:aws:reputation-policy/none",
               "SendingStatusAggregate": "ENABLED"}
-    tenant = tenant_from_wire(wire, entity, frozenset())
+    tenant = from_wire(wire, entity, frozenset())
     assert (tenant.sending_status, tenant.reputation_policy, tenant.created) == (
         "ENABLED", "none", 5.0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.iam.render import PolicyContext
-from reconciler.state import Desired, IamTemplate, Settings, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired, IamTemplate, Settings
 
 CONTEXT = PolicyContext(account_id="123456789012", region="eu-west-1", partition="aws")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from reconciler.planning.plan import Action, Change, Plan
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant import TenantAction as Action
+from reconciler.planning.plan import Change, Plan
 from reconciler.state import (
     ArnContext,
     Desired,
@@ -14,7 +16,6 @@ from reconciler.state import (
     ResourceRef,
     Settings,
     Suppression,
-    Tenant,
 )
 
 CTX = ArnContext("aws", "us-east-1", "123456789012")

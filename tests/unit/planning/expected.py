@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.state import Desired, Live, LiveStatus, SendingStatus, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.state import Desired, Live, LiveStatus, SendingStatus
 
 OWNERSHIP_KEY = "managed-by"
 OWNERSHIP_VALUE = "ses-reconciler"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
 from reconciler.planning.ordering import order_changes
-from reconciler.planning.plan import Action, Change
+from reconciler.planning.plan import Change
 from reconciler.state import Address
 from tests.unit.planning.builders import desired, have, live, only, ref, want
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reconciler.errors import PlanError
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action
 from reconciler.state import Live
 from tests.unit.planning.builders import (
     CTX,

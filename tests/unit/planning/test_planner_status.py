@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action
 from tests.unit.planning.builders import desired, have, live, want
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action
 from tests.unit.planning.builders import (
     OWN,
     PROTECT,

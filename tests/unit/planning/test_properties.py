@@ -13,9 +13,11 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action, Change, Plan
-from reconciler.state import Desired, Live, LiveStatus, Tenant
+from reconciler.planning.plan import Change, Plan
+from reconciler.state import Desired, Live, LiveStatus
 from tests.unit.planning.builders import CTX, OWN, desired, ref, sup
 from tests.unit.planning.expected import end_state_differences
 

@@ -6,8 +6,8 @@ import pytest
 
 from reconciler.diagnostics import Location, Source
 from reconciler.errors import AccountMismatchError
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action
 from reconciler.planning.resource_scope import check_resource_scope, localize
 from reconciler.state import ArnContext, Desired, ResourceRef, Settings
 from tests.unit.planning.builders import CTX, desired, have, live, only, want

@@ -7,8 +7,9 @@ changes too; counting it as a changed *owned* tenant made "changes 2 of 1 manage
 
 from __future__ import annotations
 
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import check_safety
-from reconciler.planning.plan import Action, Change, Plan
+from reconciler.planning.plan import Change, Plan
 from reconciler.state import Address, Settings
 
 UNLIMITED = Settings(max_delete_percent=100, max_change_percent=100)

@@ -3,9 +3,10 @@ external tenant, notices; and a second one about ownership: an adoption and a co
 
 from __future__ import annotations
 
+from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
-from reconciler.planning.plan import Action, Plan
-from reconciler.report import ApplyReport, Outcome
+from reconciler.planning.plan import Plan
 from tests.unit.planning.builders import PROTECT, desired, have, live, sup, want
 
 DESIRED = desired(

@@ -55,7 +55,7 @@ def test_apply_json_lists_outcomes_with_status_and_detail() -> None:
 def test_every_action_is_documented_in_the_json_format_doc() -> None:
     from pathlib import Path
 
-    from reconciler.planning.plan import Action
+    from reconciler.kinds.tenant import TenantAction as Action
 
     doc = (Path(__file__).resolve().parents[3] / "docs" / "plan-json.md").read_text()
     assert [a for a in Action if f"`{a}`" not in doc] == []

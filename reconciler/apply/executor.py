@@ -18,12 +18,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
+from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.failures import describe
-from reconciler.aws.writers import WRITERS, TenantArns, WriteContext
+from reconciler.aws.writers import TenantArns, WriteContext
 from reconciler.errors import ReconcilerError, RunError
-from reconciler.planning.plan import Action, Change, Plan
-from reconciler.report import ApplyReport, Outcome
+from reconciler.kinds.registry import kinds
+from reconciler.planning.plan import ActionName, Change, Plan
 from reconciler.state import Live
 
 Progress = Callable[[int, int], None]  # (finished, total) after each change
@@ -35,17 +36,18 @@ _POLL = 0.2
 class Executor:
     """Applies plans against one account.
 
-    `writers` can extend or replace the per-action functions (for action kinds handled outside
-    SES). Dependencies on keys that are not in the plan count as already satisfied.
+    Each action runs the writer its kind declares; `writers` can extend or replace them.
+    Dependencies on keys that are not in the plan count as already satisfied.
     """
 
     def __init__(self, factory: ClientFactory, live: Live, parallelism: int = 8, *,
-                 writers: Mapping[Action, Writer] | None = None,
+                 writers: Mapping[ActionName, Writer] | None = None,
                  grace: float = DEFAULT_GRACE) -> None:
         self.factory = factory
         self.parallelism = max(1, parallelism)
         self.grace = grace
-        self.writers = {**WRITERS, **(writers or {})}
+        declared = {a.name: a.write for kind in kinds() for a in kind.actions}
+        self.writers: dict[ActionName, Writer] = {**declared, **(writers or {})}
         arns = {name: t.arn for name, t in live.tenants.items() if t.arn}
         self.context = WriteContext(factory.client("sesv2"), TenantArns(arns), live.context)
 

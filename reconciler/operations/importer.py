@@ -1,5 +1,7 @@
 """A live tenant as a config document (`import`). Pure: Tenant in, YAML text out.
 
+The entry's keys and values come from the tenant kind's attribute table (`imported` facets).
+
 The document must load and validate as it is, and a plan of it against the account it came from
 must change nothing, so every value is written in the exact form the loader resolves back to
 the live one: the ownership tag (reserved in config) and `aws:` tags are left out, the protect
@@ -18,12 +20,11 @@ from typing import Any
 
 import yaml
 
-from reconciler.planning.diff import is_owned, protect_tag_key, user_tags
-from reconciler.state import ResourceRef, Settings, Tenant
+from reconciler.kinds.tenant import TENANT, Tenant
+from reconciler.kinds.tenant_diff import is_owned
+from reconciler.state import Settings
 
 SCHEMA_FILE = "ses-reconciler.schema.json"
-_FIELDS = (("identities", "identity"), ("configuration_sets", "configuration-set"),
-           ("templates", "template"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +44,8 @@ def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str, *,
                   adopt: bool = False) -> ImportedTenant:
     """The tenant as `tenants: {NAME: {...}}` under the yaml-language-server modeline;
     `adopt` chooses `adopt: true` over `external: true` for a tenant that is not owned."""
-    body: dict[str, Any] = {}
-    tags, protect = _tags(tenant, settings)
-    if tags:
-        body["tags"] = tags
-    resources = _resources(tenant.resources)
+    body: dict[str, Any] = TENANT.imported(tenant, settings)
     foreign = sorted(r.name for r in tenant.resources if r.name.startswith("arn:"))
-    if resources:
-        body["resources"] = resources
-    body["reputation_policy"] = tenant.reputation_policy
-    customer = tenant.status.customer if tenant.status is not None else tenant.sending_status
-    if customer is not None:
-        body["sending_status"] = customer
-    body["suppression"] = _suppression(tenant)
-    if protect:
-        body["protect"] = True
     owned = is_owned(tenant, settings)
     if not owned:
         body["adopt" if adopt else "external"] = True
@@ -66,31 +54,6 @@ def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str, *,
         {"tenants": {tenant.name: body}}, sort_keys=False, default_flow_style=False,
         allow_unicode=True, width=100)
     return ImportedTenant(tenant.name, text, owned, tuple(foreign), adopt and not owned)
-
-
-def _tags(tenant: Tenant, settings: Settings) -> tuple[dict[str, str], bool]:
-    """User tags without the ownership tag; the protect tag is returned as a flag."""
-    tags = user_tags(tenant.tags)
-    tags.pop(settings.ownership_tag_key, None)
-    protect = tags.get(protect_tag_key(settings)) == "true"
-    if protect:
-        del tags[protect_tag_key(settings)]
-    return tags, protect
-
-
-def _resources(refs: frozenset[ResourceRef]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for field, kind in _FIELDS:
-        names = sorted(r.name for r in refs if r.kind == kind)
-        if names:
-            out[field] = names
-    return out
-
-
-def _suppression(tenant: Tenant) -> dict[str, Any] | None:
-    if tenant.suppression is None:
-        return None
-    return {"scope": tenant.suppression.scope, "reasons": sorted(tenant.suppression.reasons)}
 
 
 def _header(tenant: Tenant, settings: Settings, schema_ref: str, adopt: bool | None,

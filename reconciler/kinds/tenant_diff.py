@@ -7,18 +7,12 @@ reason sets) and answers *whether* and *what* to write; the planner turns the an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reconciler.state import ResourceRef, SendingStatus, Settings, Tenant
+from reconciler.kinds.tenant import Tenant, customer_status, protect_tag_key, user_tags
+from reconciler.state import ResourceRef, SendingStatus, Settings
 
-RESERVED_TAG_PREFIX = "aws:"
-DEFAULT_POLICY = "standard"
-
-
-def protect_tag_key(settings: Settings) -> str:
-    """The live tag that keeps a tenant protected after its config file is removed."""
-    return f"{settings.ownership_tag_key}:protect"
+__all__ = ["customer_status", "protect_tag_key", "user_tags"]
 
 
 def is_owned(tenant: Tenant, settings: Settings) -> bool:
@@ -27,11 +21,6 @@ def is_owned(tenant: Tenant, settings: Settings) -> bool:
 
 def is_protected_live(tenant: Tenant, settings: Settings) -> bool:
     return tenant.tags.get(protect_tag_key(settings)) == "true"
-
-
-def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
-    """Tags sorted by key without the reserved `aws:` ones, which no caller may write."""
-    return {k: tags[k] for k in sorted(tags) if not k.startswith(RESERVED_TAG_PREFIX)}
 
 
 def creation_tags(desired: Tenant, settings: Settings) -> dict[str, str]:
@@ -65,13 +54,6 @@ def resource_diff(
     add = tuple(sorted(desired.resources - live.resources))
     remove = tuple(sorted(live.resources - desired.resources)) if owned else ()
     return add, remove
-
-
-def customer_status(live: Tenant) -> SendingStatus | None:
-    """The customer-managed status; None when no customer ever wrote one."""
-    if live.status is not None:
-        return live.status.customer
-    return live.sending_status
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconciler.planning.diff import is_owned
-from reconciler.state import Desired, Live, Tenant
+from reconciler.kinds.tenant import Tenant
+from reconciler.kinds.tenant_diff import is_owned
+from reconciler.state import Desired, Live
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reconciler.errors import RunError
-from reconciler.importer import SCHEMA_FILE, ImportedTenant, file_name
+from reconciler.operations.importer import SCHEMA_FILE, ImportedTenant, file_name
 
 
 def schema_ref(out_dir: Path, cwd: Path | None = None) -> str:
