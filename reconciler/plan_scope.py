@@ -7,11 +7,11 @@ tenants as well as a one-line tenant edit, and ignores reformatting.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from pathlib import Path
 
 from reconciler.config.load import load_desired_texts
 from reconciler.errors import ConfigError, RunError
+from reconciler.gitops.git import git
 from reconciler.kinds.tenant import Tenant
 from reconciler.state import Desired
 
@@ -81,11 +81,4 @@ def _commit(top: Path, ref: str) -> str:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                              text=True)
-    except FileNotFoundError as err:
-        raise RunError("--changed-since needs git, which is not installed") from err
-    except subprocess.CalledProcessError as err:
-        raise RunError(f"git {' '.join(args)} failed: {err.stderr.strip()}") from err
-    return done.stdout
+    return git(cwd, *args, needed_by="--changed-since")

@@ -8,12 +8,13 @@ from pathlib import Path
 from reconciler.errors import RunError
 
 
-def git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str, needed_by: str = "this command") -> str:
+    """Run git, turning its absence or failure into one sentence naming what needed it."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                               text=True)
     except FileNotFoundError as err:
-        raise RunError("this command needs git, which is not installed") from err
+        raise RunError(f"{needed_by} needs git, which is not installed") from err
     except subprocess.CalledProcessError as err:
         raise RunError(f"git {' '.join(args)} failed: {err.stderr.strip()}") from err
     return done.stdout
