@@ -94,6 +94,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("policy_name", plan_key="policy_name", state_key="policy_name"),
     Attribute("path", plan_key="path"),
     Attribute("arn", plan_key="arn"),
+    Attribute("policy_id", plan_key="policy_id"),
     Attribute("description", plan_key="description"),
     Attribute("document", plan_key="document", encode=dict, decode=dict,
               state_key="document", state=lambda p: _canonical(p.document)),

@@ -117,10 +117,11 @@ def plan_policies(builder: Any) -> None:
     deleted = frozenset(c.tenant for c in tenant_changes
                         if c.action == TenantAction.DELETE_TENANT)
     wanted = desired_policies(desired, live, created, names)
+    waiting = {c.tenant for c in builder.conflicts}  # left alone until the config chooses
     changes: list[Change] = []
     for key, policy in wanted.items():
         tenant = tenant_of(key)
-        if tenant not in live.tenants and tenant not in created:
+        if tenant in waiting or (tenant not in live.tenants and tenant not in created):
             continue
         changes += _plan_one(policy, have.get(key))
     for key, old in have.items():
@@ -140,6 +141,11 @@ def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
                 *(Change(address, Action.ATTACH_POLICY,
                          after=Attachment(p, want.policy_name, want.path))
                   for p in principals(want.attach))]
+    if have.policy_name != want.policy_name:
+        # the template renamed it: IAM cannot rename a policy, so a new one replaces it
+        return [Change(address, Action.DELETE_POLICY, before=have,
+                       reason=f"renamed to {want.policy_name} by its template"),
+                *_plan_one(want, None)]
     changes = []
     if _unknown(want.document) or not equivalent(have.document, want.document):
         changes.append(Change(address, Action.UPDATE_DOCUMENT, before=have, after=want,

@@ -256,3 +256,13 @@ def test_declared_attachments_are_made_and_undeclared_ones_are_drift_that_apply_
     assert "attached to role/intruder (not in the config)" in drift.output
     _apply(config)
     assert _attached("ses-Acme-sender") == {"sender-Acme"}
+
+
+def test_at_five_versions_an_edit_deletes_the_oldest_non_default_version_first(
+        tmp_path: Path, account: Account) -> None:
+    actions = ["ses:SendEmail", "ses:SendBulkEmail", "ses:SendRawEmail", "ses:GetTenant",
+               "ses:ListTenants", "ses:GetReputationEntity"]
+    for n in range(1, len(actions) + 1):
+        _apply(_config(tmp_path, {"Acme": ["sender"]}, sender=_sender(actions[:n])))
+    assert _versions("ses-Acme-sender") == ["v2", "v3", "v4", "v5", "v6"]
+    assert set(_document("ses-Acme-sender")["Statement"][0]["Action"]) == set(actions)
