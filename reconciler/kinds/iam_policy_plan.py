@@ -36,7 +36,9 @@ def tag_keys(settings: Settings) -> tuple[str, str]:
 
 
 def wants_iam(desired: Desired) -> bool:
-    return any(t.iam for t in desired.tenants.values())
+    """Whether the config speaks of IAM at all: templates declared, or listed by a tenant
+    (declared but unused templates still read, so a pruned last user's policies go too)."""
+    return bool(desired.iam_templates) or any(t.iam for t in desired.tenants.values())
 
 
 def _context(live: Live) -> PolicyContext:
@@ -69,7 +71,7 @@ def desired_policies(desired: Desired, live: Live, created: frozenset[str],
 def read_policies(factory: Any, desired: Desired, live: Live, *,
                   parallelism: int = 8) -> dict[str, IamPolicy]:
     """The owned policies under `settings.iam_path`, keyed like the desired ones; nothing is
-    read (no call made) when no tenant of the config lists an IAM template."""
+    read (no call made) when the config declares no IAM template."""
     if not wants_iam(desired):
         return {}
     from reconciler.aws.iam_model import Ownership

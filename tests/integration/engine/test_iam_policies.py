@@ -18,6 +18,7 @@ import pytest
 
 from reconciler.config.load import load_desired
 from reconciler.emulator import Emulator
+from reconciler.iam.permissions import OPERATIONS
 from reconciler.state import ArnContext
 from tests.integration.engine.conftest import (
     ACCOUNT,
@@ -266,3 +267,18 @@ def test_at_five_versions_an_edit_deletes_the_oldest_non_default_version_first(
         _apply(_config(tmp_path, {"Acme": ["sender"]}, sender=_sender(actions[:n])))
     assert _versions("ses-Acme-sender") == ["v2", "v3", "v4", "v5", "v6"]
     assert set(_document("ses-Acme-sender")["Statement"][0]["Action"]) == set(actions)
+
+
+def test_every_iam_call_of_the_kind_is_in_the_self_policy(
+        tmp_path: Path, account: Account, emulator: Emulator) -> None:
+    _role("sender-Acme")
+    sender = {**_sender(), "attach": {"roles": ["sender-${tenant.name}"]}}
+    emulator.counters.start_journal()
+    _apply(_config(tmp_path, {"Acme": ["sender", "admin"]}, sender=sender))
+    _apply(_config(tmp_path, {"Acme": ["sender", "admin"]},
+                   sender={**sender, **_sender(("ses:SendEmail", "ses:SendBulkEmail"))}))
+    _apply(_config(tmp_path, {}, prune=True), "--allow-delete")
+    sent = {(e.service, e.operation) for e in emulator.counters.journal() if e.service == "iam"}
+    assert {"CreatePolicy", "CreatePolicyVersion", "AttachRolePolicy", "DeletePolicy",
+            "ListPolicies", "GetPolicy"} <= {op for _, op in sent}
+    assert sent <= set(OPERATIONS)
