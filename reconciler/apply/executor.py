@@ -49,7 +49,8 @@ class Executor:
         declared = {a.name: a.write for kind in kinds() for a in kind.actions}
         self.writers: dict[ActionName, Writer] = {**declared, **(writers or {})}
         arns = {name: t.arn for name, t in live.tenants.items() if t.arn}
-        self.context = WriteContext(factory.client("sesv2"), TenantArns(arns), live.context)
+        self.context = WriteContext(factory.client("sesv2"), TenantArns(arns), live.context,
+                                    factory=factory)
 
     def _run(self, change: Change) -> Outcome:
         started = time.monotonic()

@@ -60,6 +60,7 @@ class WriteContext:
     context: ArnContext
     # (tag key, value) marking a tenant as ours; None: no existing tenant counts as ours
     ownership: tuple[str, str] | None = None
+    factory: Any = None  # the ClientFactory, for kinds that write to other services
 
     def owns(self, tags: Mapping[str, str]) -> bool:
         return self.ownership is not None and tags.get(self.ownership[0]) == self.ownership[1]

@@ -165,6 +165,10 @@ class Kind:
     tenant_of: Callable[[str], str] = plain
     # (boto3 service, API operation) -> Permission, for `iam self-policy`
     operations: Mapping[tuple[str, str], Permission] = field(default_factory=dict)
+    # the lines a plan shows for one change of this kind inside its tenant's block, and the
+    # drift sentence for (account value, config value); None for the tenant kind
+    show_change: Callable[[Any], list[str]] | None = None
+    explain: Callable[[Any, Any], str] | None = None
 
     def attribute(self, name: str) -> Attribute | None:
         return next((a for a in self.attributes if a.name == name), None)

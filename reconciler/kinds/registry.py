@@ -11,6 +11,7 @@ from typing import Any
 
 from reconciler.errors import RunError
 from reconciler.kinds.base import ActionSpec, Kind
+from reconciler.kinds.iam_policy import IAM_POLICY
 from reconciler.kinds.tenant import TENANT
 from reconciler.state import Desired, Live
 
@@ -46,6 +47,7 @@ def kinds() -> tuple[Kind, ...]:
 
 
 register(TENANT)
+register(IAM_POLICY)
 
 
 def kind(name: str) -> Kind:

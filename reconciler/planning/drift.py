@@ -44,27 +44,28 @@ def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
     per object and attribute into one item (extra children in `actual`, missing in `expected`).
     """
     items: list[DriftItem] = []
-    created = {c.tenant for c in plan.changes if _whole(c, "add")}
+    created = {c.tenant for c in plan.changes if _whole(c, "add") and _tenant(c)}
     extra: dict[tuple[str, str], list[Any]] = {}
     missing: dict[tuple[str, str], list[Any]] = {}
     gained: dict[str, dict[str, set[Any]]] = {c.tenant: {} for c in plan.changes
-                                              if _whole(c, "add")}
+                                              if _whole(c, "add") and _tenant(c)}
     for c in plan.changes:
         spec = action_spec(c.action)
-        if spec.keyed and spec.effect == "add" and c.tenant in gained:
+        if spec.keyed and spec.effect == "add" and c.tenant in gained and _tenant(c):
             gained[c.tenant].setdefault(spec.attribute or "", set()).add(c.after)
     for c in plan.changes:
         spec = action_spec(c.action)
-        if _whole(c, "add"):
+        if _whole(c, "add") and _tenant(c):
             grown = {a: frozenset(v) for a, v in gained[c.tenant].items()}
             c = replace(c, after=replace(c.after, **grown))
         item = _item(c, created)
         if item is not None:
             items.append(item)
         elif spec.keyed and spec.effect == "destroy":
-            extra.setdefault((c.tenant, spec.attribute or ""), []).append(c.before)
-        elif spec.keyed and spec.effect == "add" and c.tenant not in created:
-            missing.setdefault((c.tenant, spec.attribute or ""), []).append(c.after)
+            extra.setdefault((c.tenant, _attribute(c)), []).append(c.before)
+        elif spec.keyed and spec.effect == "add" and (
+                c.tenant not in created or c.address.kind != "tenant"):
+            missing.setdefault((c.tenant, _attribute(c)), []).append(c.after)
     items += [DriftItem(c.tenant, "ownership", "conflict", None, c.message)
               for c in plan.conflicts]
     for name, attribute in set(extra) | set(missing):
@@ -72,6 +73,16 @@ def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
                                tuple(sorted(extra.get((name, attribute), ()))),
                                tuple(sorted(missing.get((name, attribute), ())))))
     return tuple(sorted(items, key=lambda i: (i.tenant, i.attribute)))
+
+
+def _tenant(c: Change) -> bool:
+    return c.address.kind == "tenant"
+
+
+def _attribute(c: Change) -> str:
+    """The drift attribute of a keyed change: `resources`, or `iam_policy.X attach`."""
+    name = action_spec(c.action).attribute or ""
+    return name if c.address.kind == "tenant" else f"{c.address} {name}"
 
 
 def _whole(c: Change, effect: str) -> bool:
@@ -82,6 +93,9 @@ def _whole(c: Change, effect: str) -> bool:
 def _item(c: Change, created: set[str]) -> DriftItem | None:
     spec = action_spec(c.action)
     kind = c.address.kind
+    if kind != "tenant" and not spec.keyed:
+        # another kind's object: named by its address, its values explained by its kind
+        return DriftItem(c.tenant, str(c.address), "changed", c.before, c.after)
     if _whole(c, "add"):
         return DriftItem(c.tenant, kind, f"missing_{kind}", None, c.after,  # type: ignore[arg-type]
                          c.replace_of)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from reconciler.apply.report import ApplyReport
+from reconciler.kinds.registry import kinds
 from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.ordering import sort_key
@@ -27,6 +28,9 @@ def _value(attribute: str, value: Any) -> Any:
     """A drift value in plain JSON: a whole object or an attribute in its declared form."""
     if isinstance(value, Tenant):
         return TENANT.encode(value)
+    other = next((k for k in kinds() if isinstance(value, k.type)), None)
+    if other is not None:
+        return other.encode(value)
     declared = TENANT.attribute(attribute)
     if value is not None and declared is not None and declared.show is not None:
         return declared.encode(value)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from reconciler.kinds.registry import kind
 from reconciler.kinds.tenant import TENANT, Tenant, fmt_suppression, q
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.kinds.tenant_plan import RENAME_WARNING
@@ -112,6 +113,10 @@ def _body(block: TenantBlock) -> list[str]:
     if create is not None:
         lines += _created(create.after)
     lines += _updates(block, created=create is not None)
+    for c in block.changes:
+        show = kind(c.address.kind).show_change
+        if show is not None:
+            lines += show(c)
     return lines
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from itertools import groupby
 
+from reconciler.kinds.base import Kind
+from reconciler.kinds.registry import kinds
 from reconciler.kinds.tenant import TENANT, q
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.plan import Plan
@@ -23,6 +25,9 @@ def drift_summary(items: tuple[DriftItem, ...]) -> str:
 
 def describe(item: DriftItem) -> str:
     """One sentence on how the account differs, naming what the account has first."""
+    other = _other_kind(item.attribute)
+    if other is not None and other.explain is not None:
+        return other.explain(item.actual, item.expected)
     if item.kind == "missing_tenant":
         if item.replace_of:
             return f"in the config as the rename of tenant.{item.replace_of}; not yet created"
@@ -48,6 +53,12 @@ def describe(item: DriftItem) -> str:
     declared = TENANT.attribute(item.attribute)
     fmt = declared.show if declared is not None and declared.show is not None else q
     return f"{fmt(item.actual)} in the account, {fmt(item.expected)} in the config"
+
+
+def _other_kind(attribute: str) -> Kind | None:
+    """The kind of an item about another kind's object (`iam_policy.Acme/sender ...`)."""
+    prefix = attribute.split(".", 1)[0]
+    return next((k for k in kinds() if k.name == prefix and k is not TENANT), None)
 
 
 def _tags(actual: dict[str, str], expected: dict[str, str]) -> str:

@@ -32,8 +32,8 @@ class Policy:
 
 
 class PolicyAction(StrEnum):
-    CREATE_POLICY = "create_policy"
-    DELETE_POLICY = "delete_policy"
+    CREATE_POLICY = "create_toy_policy"
+    DELETE_POLICY = "delete_toy_policy"
 
 
 def _never(ctx: Any, change: Change) -> None:
@@ -102,7 +102,7 @@ def test_a_pruned_tenants_policies_are_deleted_before_the_tenant() -> None:
                 objects={"policy": {"Gone/sender": Policy("Gone/sender", "doc")}})
     plan = make_plan(Desired(Settings(prune=True), {}), live)
     delete = next(c for c in plan.changes if c.action is TenantAction.DELETE_TENANT)
-    assert delete.depends_on == ("policy.Gone/sender:delete_policy",)
+    assert delete.depends_on == ("policy.Gone/sender:delete_toy_policy",)
     assert [c.key for c in plan.changes][-1] == delete.key
 
 

@@ -1,0 +1,219 @@
+"""The iam_policy kind: one customer-managed policy per tenant x IAM template it lists.
+
+Key: `<tenant>/<template>`, so a policy belongs to its tenant (`tenant_of`) and keeps its
+identity when the template's `policy_name` changes. A policy is created under
+`settings.iam_path` with the ownership tag and two tags naming its tenant and template (how a
+live policy is found again when its tenant leaves the config); policies without the ownership
+tag are never read as the tool's, so nothing is planned against them and a create meeting one
+fails in one sentence (`reconciler.aws.iam_write.create_policy`).
+
+Documents compare by meaning (`reconciler.iam.documents.equivalent`); a desired policy also
+carries `source`, its document with `${tenant.id}` and `${tenant.arn}` left in, so the writer
+renders the real id and ARN of a tenant created earlier in the same apply. The planning rules
+are in `reconciler.kinds.iam_policy_plan`; the IAM calls in `reconciler.aws.iam_read` and
+`reconciler.aws.iam_write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from reconciler.kinds.base import ActionSpec, Attribute, Kind, Permission, plain
+from reconciler.state import Attachments
+
+KIND = "iam_policy"
+UNREAD_ID = ("tenant.id", "tenant.arn")  # placeholders only apply can fill for a new tenant
+
+
+@dataclass(frozen=True, slots=True)
+class IamPolicy:
+    """One policy, desired or live. Live-only: `arn`, `policy_id`, `version`, `tags`.
+    Desired-only: `source` (the document with the tenant's id and ARN placeholders kept)."""
+
+    name: str  # <tenant>/<template>
+    policy_name: str
+    path: str
+    document: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    attach: Attachments = field(default_factory=Attachments)
+    source: Mapping[str, Any] | None = None
+    arn: str | None = None
+    policy_id: str | None = None
+    version: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Attachment:
+    """One principal of one policy; shown (and keyed) as `role/NAME`."""
+
+    principal: str  # role/NAME, group/NAME or user/NAME
+    policy_name: str
+    path: str
+
+    def __str__(self) -> str:
+        return self.principal
+
+
+class PolicyAction(StrEnum):
+    CREATE_POLICY = "create_policy"  # after: IamPolicy
+    UPDATE_DOCUMENT = "update_policy_document"  # before: live IamPolicy, after: desired
+    ATTACH_POLICY = "attach_policy"  # after: Attachment
+    DETACH_POLICY = "detach_policy"  # before: Attachment
+    DELETE_POLICY = "delete_policy"  # before: live IamPolicy
+
+
+def tenant_of(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def principals(attach: Attachments) -> list[str]:
+    return sorted([f"role/{n}" for n in attach.roles] + [f"group/{n}" for n in attach.groups]
+                  + [f"user/{n}" for n in attach.users])
+
+
+def _encode_attach(value: Attachments) -> dict[str, list[str]]:
+    return {"roles": list(value.roles), "groups": list(value.groups), "users": list(value.users)}
+
+
+def _decode_attach(data: Mapping[str, Any]) -> Attachments:
+    return Attachments(tuple(data["roles"]), tuple(data["groups"]), tuple(data["users"]))
+
+
+def _canonical(document: Mapping[str, Any]) -> str:
+    from reconciler.iam.documents import canonical_json
+
+    return canonical_json(document)
+
+
+ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute("name", plan_key="name"),
+    Attribute("policy_name", plan_key="policy_name", state_key="policy_name"),
+    Attribute("path", plan_key="path"),
+    Attribute("arn", plan_key="arn"),
+    Attribute("policy_id", plan_key="policy_id"),
+    Attribute("description", plan_key="description"),
+    Attribute("document", plan_key="document", encode=dict, decode=dict,
+              state_key="document", state=lambda p: _canonical(p.document)),
+    Attribute("source", plan_key="source"),
+    Attribute("attach", plan_key="attach", encode=_encode_attach, decode=_decode_attach,
+              state_key="attach", state=lambda p: principals(p.attach)),
+    Attribute("version", plan_key="version", state_key="version"),
+    Attribute("tags", plan_key="tags", encode=lambda t: dict(sorted(t.items())), decode=dict),
+)
+
+
+def _whole_encode(value: IamPolicy) -> dict[str, Any]:
+    return IAM_POLICY.encode(value)
+
+
+def _whole_decode(data: Mapping[str, Any]) -> IamPolicy:
+    return IAM_POLICY.decode(data)  # type: ignore[no-any-return]
+
+
+def _attachment_encode(value: Attachment) -> dict[str, str]:
+    return {"principal": value.principal, "policy_name": value.policy_name, "path": value.path}
+
+
+def _attachment_decode(data: Mapping[str, str]) -> Attachment:
+    return Attachment(data["principal"], data["policy_name"], data["path"])
+
+
+def _writer(name: str) -> Any:
+    def write(ctx: Any, change: Any) -> None:
+        from reconciler.kinds import iam_policy_write
+
+        getattr(iam_policy_write, name)(ctx, change)
+
+    return write
+
+
+A = PolicyAction
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(A.CREATE_POLICY, "add", 0, _writer("create"), whole=True,
+               encode=_whole_encode, decode=_whole_decode),
+    ActionSpec(A.UPDATE_DOCUMENT, "change", 1, _writer("update_document"), attribute="document",
+               encode=_whole_encode, decode=_whole_decode),
+    ActionSpec(A.ATTACH_POLICY, "add", 2, _writer("attach"), attribute="attach", keyed=True,
+               encode=_attachment_encode, decode=_attachment_decode),
+    ActionSpec(A.DETACH_POLICY, "destroy", 3, _writer("detach"), attribute="attach",
+               keyed=True, encode=_attachment_encode, decode=_attachment_decode),
+    ActionSpec(A.DELETE_POLICY, "destroy", 9, _writer("delete"), whole=True,
+               encode=_whole_encode, decode=_whole_decode),
+)
+
+_read_op, _write_op = Permission.read, Permission.write
+# the IAM calls of reconciler/aws/iam_read.py and iam_write.py (creating with tags needs the
+# Tag* action too)
+OPERATIONS: Mapping[tuple[str, str], Permission] = {
+    ("iam", "ListPolicies"): _read_op("iam:ListPolicies"),
+    ("iam", "GetAccountAuthorizationDetails"): _read_op("iam:GetAccountAuthorizationDetails"),
+    ("iam", "GetPolicy"): _read_op("iam:GetPolicy"),
+    ("iam", "GetPolicyVersion"): _read_op("iam:GetPolicyVersion"),
+    ("iam", "ListPolicyVersions"): _read_op("iam:ListPolicyVersions"),
+    ("iam", "ListEntitiesForPolicy"): _read_op("iam:ListEntitiesForPolicy"),
+    ("iam", "CreatePolicy"): _write_op("iam:CreatePolicy", "iam:TagPolicy"),
+    ("iam", "CreatePolicyVersion"): _write_op("iam:CreatePolicyVersion"),
+    ("iam", "DeletePolicyVersion"): _write_op("iam:DeletePolicyVersion"),
+    ("iam", "DeletePolicy"): _write_op("iam:DeletePolicy"),
+    ("iam", "AttachRolePolicy"): _write_op("iam:AttachRolePolicy"),
+    ("iam", "DetachRolePolicy"): _write_op("iam:DetachRolePolicy"),
+    ("iam", "AttachGroupPolicy"): _write_op("iam:AttachGroupPolicy"),
+    ("iam", "DetachGroupPolicy"): _write_op("iam:DetachGroupPolicy"),
+    ("iam", "AttachUserPolicy"): _write_op("iam:AttachUserPolicy"),
+    ("iam", "DetachUserPolicy"): _write_op("iam:DetachUserPolicy"),
+}
+
+
+def _plan(builder: Any) -> None:
+    from reconciler.kinds.iam_policy_plan import plan_policies
+
+    plan_policies(builder)
+
+
+def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
+    from reconciler.kinds.iam_policy_plan import policy_edges
+
+    return policy_edges(changes)
+
+
+def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
+          parallelism: int = 8) -> Mapping[str, IamPolicy]:
+    from reconciler.kinds.iam_policy_plan import read_policies
+
+    return read_policies(factory, desired, live, parallelism=parallelism)
+
+
+def _show(change: Any) -> list[str]:
+    from reconciler.kinds.iam_policy_plan import change_lines
+
+    return change_lines(change)
+
+
+def _explain(actual: Any, expected: Any) -> str:
+    from reconciler.kinds.iam_policy_plan import drift_text
+
+    return drift_text(actual, expected)
+
+
+IAM_POLICY = Kind(
+    name=KIND,
+    type=IamPolicy,
+    attributes=ATTRIBUTES,
+    actions=ACTIONS,
+    plan=_plan,
+    edges=_edges,
+    read=_read,
+    read_targeted=_read,
+    depends_on=("tenant",),
+    known_after_create=("arn",),
+    tenant_of=tenant_of,
+    operations=OPERATIONS,
+    show_change=_show,
+    explain=_explain,
+)
+
+__all__ = ["IAM_POLICY", "Attachment", "IamPolicy", "PolicyAction", "plain"]
