@@ -282,3 +282,27 @@ def test_every_iam_call_of_the_kind_is_in_the_self_policy(
     assert {"CreatePolicy", "CreatePolicyVersion", "AttachRolePolicy", "DeletePolicy",
             "ListPolicies", "GetPolicy"} <= {op for _, op in sent}
     assert sent <= set(OPERATIONS)
+
+
+def test_a_renamed_tenants_policies_are_rendered_with_its_new_id_in_the_same_apply(
+        tmp_path: Path, account: Account) -> None:
+    _apply(_config(tmp_path, {"Acme": ["admin"]}, prune=True))
+    old_id = account.tenant("Acme")["TenantId"]  # type: ignore[index]
+    renamed = write_config(tmp_path, {"Zed": {"iam": ["admin"], "renamed_from": "Acme"}},
+                           prune=True, extra_settings=NO_LIMITS,
+                           iam_templates={"sender": _sender(), "admin": _admin()})
+    plan = {c["key"]: c for c in _plan_json(renamed)["changes"]}
+    assert plan["iam_policy.Zed/admin:create_policy"]["depends_on"] == [
+        "tenant.Zed:create_tenant"]
+    assert ("iam_policy.Acme/admin:delete_policy"
+            in plan["tenant.Acme:delete_tenant"]["depends_on"])
+
+    _apply(renamed, "--allow-delete")
+
+    new_id = account.tenant("Zed")["TenantId"]  # type: ignore[index]
+    assert new_id != old_id and account.tenant("Acme") is None
+    assert _document("ses-Zed-admin")["Statement"][0]["Resource"].endswith(
+        f":tenant/Zed/{new_id}")
+    with pytest.raises(_iam().exceptions.NoSuchEntityException):
+        _iam().get_policy(PolicyArn=_arn("ses-Acme-admin"))
+    assert engine("plan", renamed, "--detailed-exitcode").exit_code == 0
