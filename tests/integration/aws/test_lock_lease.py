@@ -22,6 +22,7 @@ from reconciler.aws.lock import (
 )
 from reconciler.emulator import Emulator
 from reconciler.errors import LockError, LockHeldError, LockTableMissingError
+from tests.support.lock_table import create_lock_table
 
 TABLE = "ses-reconciler-locks"
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -32,10 +33,7 @@ KEY = lock_key(ACCOUNT, REGION)
 def table(emulator: Emulator) -> Any:
     """A plain client on a freshly created lock table, as an operator would create it."""
     client = boto3.client("dynamodb", region_name=emulator.region)
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}])
-    return client
+    return create_lock_table(client, TABLE)
 
 
 @pytest.fixture

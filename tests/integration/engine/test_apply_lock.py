@@ -24,6 +24,7 @@ from tests.integration.engine.conftest import (
     run_cli,
     write_config,
 )
+from tests.support.lock_table import create_lock_table
 
 TABLE = "ses-reconciler-locks"
 KEY = lock_key(ACCOUNT, REGION)
@@ -34,10 +35,7 @@ LOCK = {"lock": {"dynamodb_table": TABLE}}
 @pytest.fixture
 def dynamodb(emulator: Emulator) -> Any:
     client = boto3.client("dynamodb", region_name=emulator.region)
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}])
-    return client
+    return create_lock_table(client, TABLE)
 
 
 @pytest.fixture

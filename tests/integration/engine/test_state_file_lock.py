@@ -23,6 +23,22 @@ def _record(state: Path) -> dict[str, object]:
     return json.loads(lock_path(state).read_text(encoding="utf-8"))
 
 
+def _held_elsewhere(state: Path, *, release_after: float) -> threading.Thread:
+    """Another thread takes the state-file lock and lets it go `release_after` seconds later."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with state_file_lock(state, command="holder"):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    threading.Timer(release_after, release.set).start()
+    return holder
+
+
 def test_the_holder_writes_its_pid_command_and_start_time(tmp_path: Path) -> None:
     state = tmp_path / "account.json"
     with state_file_lock(state, command="ses-reconciler apply ses.yaml"):
@@ -52,17 +68,7 @@ def test_a_second_holder_is_refused_with_the_first_pid_and_command(tmp_path: Pat
 def test_a_waiter_gets_the_lock_when_the_holder_releases_within_the_timeout(
         tmp_path: Path) -> None:
     state = tmp_path / "account.json"
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with state_file_lock(state, command="holder"):
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
-    threading.Timer(0.3, release.set).start()
+    holder = _held_elsewhere(state, release_after=0.3)
     with state_file_lock(state, timeout=10, command="waiter"):
         assert _record(state)["command"] == "waiter"
     holder.join()
@@ -117,18 +123,7 @@ def test_plan_on_a_locked_local_account_fails_naming_the_holder(tmp_path: Path) 
 def test_a_command_waits_for_the_lock_with_lock_timeout(tmp_path: Path) -> None:
     state = tmp_path / "account.json"
     config = write_config(tmp_path, {"A": {}})
-    release = threading.Event()
-    held = threading.Event()
-
-    def hold() -> None:
-        with state_file_lock(state, command="holder"):
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
-    threading.Timer(0.5, release.set).start()
+    holder = _held_elsewhere(state, release_after=0.5)
     result = run_cli("apply", config, "--target", "local", "--local-state", state,
                      "--auto-approve", "--lock-timeout", "30")
     holder.join()
