@@ -79,12 +79,14 @@ def aws_resume(
     return _entity(account_id, region, record)
 
 
-def add_finding(account_id: str, region: str, tenant_name: str, impact: Impact) -> dict[str, Any]:
-    """Records a finding; the tenant's policy decides whether SES pauses it."""
+def add_finding(account_id: str, region: str, tenant_name: str, impact: Impact,
+                finding_type: str = "BOUNCE") -> dict[str, Any]:
+    """Records a finding (a recommendation type: BOUNCE, COMPLAINT, ...); the tenant's policy
+    decides whether SES pauses it."""
     if impact not in ("LOW", "HIGH"):
         raise ValueError(f"unknown impact {impact!r}")
     record = _record(account_id, region, tenant_name)
-    reputation.add_finding(record, impact)
+    reputation.add_finding(record, impact, finding_type)
     return _entity(account_id, region, record)
 
 

@@ -17,6 +17,7 @@ from moto.ses.responses import EmailResponse
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.responses import SESV2Response
 
+from reconciler.emulator import event_delivery
 from reconciler.emulator.iam_responses import IamResponses
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
 from reconciler.emulator.responses import TenantResponses
@@ -64,6 +65,7 @@ def install() -> None:
         _graft(SESV2Response, (TenantResponses, MailResponses, SuppressionResponses))
         _graft(EmailResponse, (V1GuardResponses,))
         _graft(IamResponse, (IamResponses,))
+        event_delivery.install()
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)
         setattr(SESV2Response, MARKER, True)

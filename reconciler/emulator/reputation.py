@@ -1,5 +1,7 @@
 """Reputation entities: policy, the two status records, findings, and how they combine.
 
+Every change here is also put on EventBridge as SES does (`ses_events`).
+
 Aggregate status is DISABLED when either record is; a customer REINSTATED lifts a policy pause
 (never a Trust & Safety one), ignores active findings, and turns back into ENABLED by itself once
 the findings clear.
@@ -12,6 +14,7 @@ import secrets
 from typing import Any
 
 from reconciler.emulator.messages import bad_request, not_found, validation_failed
+from reconciler.emulator.ses_events import emitting
 from reconciler.emulator.tenancy import Finding, ReputationRecord, StatusRecord, TenancyStore, now
 from reconciler.emulator.validation import (
     check_filter_map,
@@ -33,36 +36,44 @@ def policy_pauses(policy: str, impact: str) -> bool:
 
 
 def set_customer_status(record: ReputationRecord, status: str) -> None:
-    record.customer = StatusRecord(status, MANUAL_CAUSE, now())
-    record.touched = True
-    if status == "REINSTATED" and record.aws.status == "DISABLED" and record.aws.kind == "policy":
-        record.aws = StatusRecord("ENABLED", "Reinstated by the customer.", now())
+    with emitting(record):
+        record.customer = StatusRecord(status, MANUAL_CAUSE, now())
+        record.touched = True
+        if (status == "REINSTATED" and record.aws.status == "DISABLED"
+                and record.aws.kind == "policy"):
+            record.aws = StatusRecord("ENABLED", "Reinstated by the customer.", now())
 
 
-def add_finding(record: ReputationRecord, impact: str) -> Finding:
-    finding = Finding("f-" + secrets.token_hex(8), impact, now())
-    record.findings.append(finding)
-    record.touched = True
-    reinstated = record.customer is not None and record.customer.status == "REINSTATED"
-    if not reinstated and record.aws.status == "ENABLED" and policy_pauses(record.policy, impact):
-        cause = f"Paused by the {record.policy} reputation policy after a {impact} impact finding."
-        record.aws = StatusRecord("DISABLED", cause, now(), "policy")
+def add_finding(record: ReputationRecord, impact: str, finding_type: str = "BOUNCE") -> Finding:
+    with emitting(record):
+        finding = Finding("f-" + secrets.token_hex(8), impact, now(), finding_type)
+        record.findings.append(finding)
+        record.touched = True
+        reinstated = record.customer is not None and record.customer.status == "REINSTATED"
+        if (not reinstated and record.aws.status == "ENABLED"
+                and policy_pauses(record.policy, impact)):
+            cause = (f"Paused by the {record.policy} reputation policy after a {impact} "
+                     "impact finding.")
+            record.aws = StatusRecord("DISABLED", cause, now(), "policy")
     return finding
 
 
 def clear_findings(record: ReputationRecord) -> None:
-    record.findings.clear()
-    if record.customer is not None and record.customer.status == "REINSTATED":
-        record.customer = StatusRecord("ENABLED", "All findings resolved.", now())
+    with emitting(record):
+        record.findings.clear()
+        if record.customer is not None and record.customer.status == "REINSTATED":
+            record.customer = StatusRecord("ENABLED", "All findings resolved.", now())
 
 
 def aws_pause(record: ReputationRecord, kind: str, cause: str) -> None:
-    record.aws = StatusRecord("DISABLED", cause, now(), kind)
-    record.touched = True
+    with emitting(record):
+        record.aws = StatusRecord("DISABLED", cause, now(), kind)
+        record.touched = True
 
 
 def aws_resume(record: ReputationRecord, cause: str) -> None:
-    record.aws = StatusRecord("ENABLED", cause, now())
+    with emitting(record):
+        record.aws = StatusRecord("ENABLED", cause, now())
 
 
 def status_view(record: StatusRecord) -> dict[str, Any]:

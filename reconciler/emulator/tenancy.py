@@ -59,6 +59,7 @@ class Finding:
     finding_id: str
     impact: str
     opened: float
+    finding_type: str = "BOUNCE"  # a recommendation type: BOUNCE, COMPLAINT, ...
 
 
 @dataclass
