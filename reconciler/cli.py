@@ -471,16 +471,50 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
               default="text", show_default=True)
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report to this file.")
+@click.option("--publish", multiple=True, type=click.Choice(["cloudwatch", "eventbridge"]),
+              help="cloudwatch: put the SESReconciler metrics (DriftedObjects, "
+                   "TenantsPausedBySES, TenantsWithHighImpactFindings, RunSucceeded); "
+                   "eventbridge: put one `Drift Detected` event when there is drift. May be "
+                   "given twice. A failure to publish is a warning: the exit code stays "
+                   "the drift's.")
 @_fleet()
-def drift(config: Path, fmt: str, report_file: Path | None, stats: bool, **kw: Any) -> None:
+def drift(config: Path, fmt: str, report_file: Path | None, publish: tuple[str, ...],
+          stats: bool, **kw: Any) -> None:
     """Detect drift for a schedule: exit 0 none, 2 drift or conflicts, 1 error."""
-    _, result = _read_account(open_run(config, _options(kw)), stats, Run.plan)
+    _, outcome = _read_account(open_run(config, _options(kw)), stats,
+                               lambda run: engine.drift_and_publish(run, config, publish))
+    result = outcome.result
     text = render_drift(result.plan, fmt)
     if report_file is not None:
         report_file.write_text(text, encoding="utf-8")
     click.echo(text, nl=False)
+    for failure in outcome.publish_failures:
+        click.echo(f"warning: {failure}", err=True)
     if not result.plan.settled:
         sys.exit(EXIT_CHANGES)
+
+
+@main.command()
+@_target_options
+@click.option("--since", default="24h", show_default=True, metavar="DURATION|TIME",
+              help="How far back: 30m, 24h, 7d, 2w, or an ISO 8601 time.")
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME",
+              help="Only these tenants (default: every tenant with events).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def events(config: Path, since: str, tenants: tuple[str, ...], fmt: str, stats: bool,
+           **kw: Any) -> None:
+    """What SES did to each tenant (pauses and why, reinstatements, findings), newest first.
+
+    Reads the log group of monitoring.tenant_events (FilterLogEvents). Exit 0, or 1 on error
+    (including monitoring not set up: no monitoring in CONFIG, or its log group missing).
+    """
+    try:
+        run, text = engine.tenant_events(config, _options(kw), since, tenants, fmt)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    _print_stats(run, stats)
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -393,3 +393,74 @@ def reviewed_digest(comment: Path | None, digest: str | None) -> str | None:
     from reconciler.gitops.outputs import read_reviewed
 
     return digest or (digest_in(read_reviewed(comment)) if comment else None)
+
+
+# --- monitoring: the tenant events log group, drift publishing -----------------------------
+
+def tenant_events(config: Path, options: TargetOptions, since: str, tenants: tuple[str, ...],
+                  fmt: str) -> tuple[Run, str]:
+    """The SES tenant events the monitoring log group holds since `since`, per tenant."""
+    from datetime import UTC, datetime
+
+    from reconciler.aws.log_events import LogGroupMissing, log_events
+    from reconciler.monitoring.tenant_events import build_report, parse_since
+    from reconciler.render.tenant_events import render_events_json, render_events_text
+
+    until = datetime.now(UTC)
+    start = parse_since(since, until)
+    desired = load_desired(config)
+    monitoring = desired.monitoring
+    if monitoring is None:
+        raise RunError(f"monitoring is not set up: {config} declares no "
+                       "monitoring.tenant_events, so no log group records the tenants' events; "
+                       "declare it and run apply")
+    with aws_failures("reading the tenant events"), _open(desired, options) as run:
+        try:
+            logged = [(int(e.get("timestamp", 0)), str(e.get("message", ""))) for e in log_events(
+                run.factory.client("logs"), monitoring.log_group, int(start.timestamp() * 1000),
+                int(until.timestamp() * 1000))]
+        except LogGroupMissing:
+            raise RunError(f"monitoring is not set up: the log group {monitoring.log_group} "
+                           f"does not exist in account {run.account} in {run.region}; run "
+                           "apply to create the config's monitoring") from None
+    report = build_report(logged, names=frozenset(tenants) or None,
+                          log_group=monitoring.log_group, account=run.account,
+                          region=run.region, since=start, until=until)
+    return run, render_events_json(report) if fmt == "json" else render_events_text(report)
+
+
+@dataclass(frozen=True, slots=True)
+class DriftRun:
+    """A drift plan and the sentences of the publications that failed."""
+
+    result: PlanResult
+    publish_failures: tuple[str, ...] = ()
+
+
+def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...]) -> DriftRun:
+    """Plan for drift, then publish its summary (`cloudwatch`, `eventbridge`).
+
+    A publication that fails is reported, not raised: the drift result (and its exit code)
+    stands, and the missing `RunSucceeded` heartbeat is what an alarm sees.
+    """
+    from datetime import UTC, datetime
+
+    from reconciler.aws import publish as put
+    from reconciler.monitoring import drift_summary as summary
+
+    result = run.plan()
+    if not publish:
+        return DriftRun(result)
+    found = summary.summarize(result.plan, result.live, run.desired, summary.stack_name(config))
+    failures: list[str] = []
+    for target in dict.fromkeys(publish):
+        try:
+            if target == "cloudwatch":
+                put.put_metrics(run.factory.client("cloudwatch"), summary.NAMESPACE,
+                                found.dimensions, found.metrics, datetime.now(UTC))
+            elif not result.plan.settled:
+                put.put_event(run.factory.client("events"), summary.SOURCE,
+                              summary.DETAIL_TYPE, found.event_detail())
+        except RunError as err:
+            failures.append(f"the drift was not published to {target}: {err}")
+    return DriftRun(result, tuple(failures))

@@ -40,6 +40,12 @@ _SHARED: Mapping[tuple[str, str], Permission] = {
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),
     ("dynamodb", "UpdateItem"): _write("dynamodb:UpdateItem"),
     ("dynamodb", "DeleteItem"): _write("dynamodb:DeleteItem"),
+    # `events` reads the monitoring log group (reconciler/aws/log_events.py)
+    ("logs", "FilterLogEvents"): _read("logs:FilterLogEvents"),
+    # `drift --publish` (reconciler/aws/publish.py): a scheduled drift run needs them and they
+    # change nothing the tool manages, so the read-only policy (plan, drift, status) has them
+    ("cloudwatch", "PutMetricData"): _read("cloudwatch:PutMetricData"),
+    ("events", "PutEvents"): _read("events:PutEvents"),
 }
 
 OPERATIONS: Mapping[tuple[str, str], Permission] = {

@@ -13,25 +13,7 @@ import boto3
 import pytest
 
 from reconciler.emulator import DEFAULT_ACCOUNT, DEFAULT_REGION, Emulator
-
-GROUP = "/aws/ses/tenants"
-PATTERN = {"source": ["aws.ses"], "detail-type": [
-    "Sending Status Enabled", "Sending Status Disabled", "Advisor Recommendation Status Open",
-    "Advisor Recommendation Status Resolved", "Advisor Recommendation Status Closed"]}
-
-
-def monitor(logs: Any, events: Any, *, state: str = "ENABLED", group: str = GROUP) -> None:
-    """The monitoring the config's `monitoring.tenant_events` declares, made by hand."""
-    logs.create_log_group(logGroupName=group)
-    events.put_rule(Name="SESTenantStatusMonitor", EventPattern=json.dumps(PATTERN), State=state)
-    events.put_targets(Rule="SESTenantStatusMonitor", Targets=[{
-        "Id": "log-group",
-        "Arn": f"arn:aws:logs:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:log-group:{group}"}])
-
-
-def logged(logs: Any, group: str = GROUP) -> list[dict[str, Any]]:
-    found = logs.filter_log_events(logGroupName=group)["events"]
-    return [json.loads(e["message"]) for e in sorted(found, key=lambda e: e["timestamp"])]
+from tests.support.monitoring import logged, monitor
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 Every SES v2 / STS operation the gateway can call must have a row: a method of the boto3
 client, named in snake case (`client.get_tenant(`, or passed on as `client.list_tenants`),
 is an operation the tool's credentials must allow. DynamoDB is scanned only in the lock module,
-its one user: its `tag_resource` would otherwise match SES's; IAM only in the IAM modules.
+its one user: its `tag_resource` would otherwise match SES's; IAM only in the IAM modules; Logs,
+CloudWatch and EventBridge only in the monitoring modules (`log_events.py`, `publish.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from reconciler.iam.permissions import OPERATIONS, actions, self_policy
 
 GATEWAY = Path(__file__).resolve().parents[3] / "reconciler" / "aws"
 SERVICE_FILES = {"dynamodb": ("lock.py",),
-                 "iam": tuple(sorted(p.name for p in GATEWAY.glob("iam_*.py")))}
+                 "iam": tuple(sorted(p.name for p in GATEWAY.glob("iam_*.py"))),
+                 "logs": ("log_events.py",),
+                 "cloudwatch": ("publish.py",),
+                 "events": ("publish.py",)}
 _ATTRIBUTE = re.compile(r"\.([a-z][a-z0-9_]*)\b")
 
 
@@ -68,6 +72,11 @@ def test_every_ses_v2_action_uses_the_ses_prefix_and_the_operation_name() -> Non
 def test_the_lock_module_s_dynamodb_calls_are_found() -> None:
     assert {("dynamodb", "PutItem"), ("dynamodb", "UpdateItem"),
             ("dynamodb", "DeleteItem")} <= _gateway_operations()
+
+
+def test_the_monitoring_calls_are_found() -> None:
+    assert {("logs", "FilterLogEvents"), ("cloudwatch", "PutMetricData"),
+            ("events", "PutEvents")} <= _gateway_operations()
 
 
 def test_the_iam_modules_calls_are_found() -> None:
