@@ -152,7 +152,8 @@ def error_response(response: Any, decision: Decision) -> tuple[int, dict[str, st
     code = decision.error_code
     message = MESSAGES.get(code, code)
     request_id = "00000000-0000-0000-0000-000000000000"
-    if response.service_name in QUERY_SERVICES:
+    # CloudWatch speaks JSON (X-Amz-Target) to current clients and query to older ones
+    if response.service_name in QUERY_SERVICES and not response.headers.get("X-Amz-Target"):
         kind = "Receiver" if decision.status >= 500 else "Sender"
         body = (f"<ErrorResponse><Error><Type>{kind}</Type><Code>{escape(code)}</Code>"
                 f"<Message>{escape(message)}</Message></Error>"

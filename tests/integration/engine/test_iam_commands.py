@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from reconciler.emulator import Emulator
@@ -24,6 +25,7 @@ from tests.integration.engine.conftest import (
     seed_full_tenant_resources,
     write_config,
 )
+from tests.support.monitoring import GROUP, monitor
 
 SENDER: dict[str, Any] = {
     "policy_name": "ses-${tenant.name}-sender",
@@ -193,4 +195,20 @@ def test_read_only_self_policy_allows_every_operation_of_plan_and_drift(
     first, second = scenario
     assert engine("apply", first, "--auto-approve").exit_code == 0
     recorded = _recorded(emulator, ("plan", second, ()), ("drift", second, ()))
+    assert _uncovered(recorded, _granted("--read-only")) == set()
+
+
+def test_read_only_self_policy_allows_drift_publishing_and_reading_tenant_events(
+        tmp_path: Path, emulator: Emulator) -> None:
+    monitor(boto3.client("logs", region_name=REGION), boto3.client("events", region_name=REGION))
+    monitoring = {"tenant_events": {"log_group": GROUP}}
+    config = write_config(tmp_path, {"Acme": {}}, monitoring=monitoring, name="first.yaml")
+    drifted = write_config(tmp_path, {"Acme": {"tags": {"team": "a"}}}, monitoring=monitoring,
+                           name="second.yaml")
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    recorded = _recorded(emulator, ("drift", drifted, ("--publish", "cloudwatch", "--publish",
+                                                       "eventbridge")),
+                         ("events", config, ()))
+    assert {("cloudwatch", "PutMetricData"), ("events", "PutEvents"),
+            ("logs", "FilterLogEvents")} <= recorded
     assert _uncovered(recorded, _granted("--read-only")) == set()
