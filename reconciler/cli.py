@@ -519,8 +519,8 @@ def events(config: Path, since: str, tenants: tuple[str, ...], fmt: str, stats: 
 
 @main.command()
 @_target_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
 def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
     """Sending status, reputation policy and impact of every tenant in CONFIG or the account.
 
@@ -529,7 +529,8 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
     each tenant {"name", "in_config", "in_account", "owned", "customer_managed_status",
     "aws_managed_status", "aws_managed_cause", "sending_status_aggregate",
     "reputation_policy", "reputation_impact", "attention"}; unknown values are null
-    (customer_managed_status null: never written).
+    (customer_managed_status null: never written). Markdown (for an issue or a job summary)
+    counts the tenants, lists those needing attention, then every tenant.
     """
     run, live = _read_account(open_run(config, _options(kw)), stats, Run.read_all)
     output = engine.status_output(run.desired, live, run.account, run.region, fmt,

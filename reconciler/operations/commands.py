@@ -76,13 +76,20 @@ def self_policy_text(read_only: bool) -> str:
 
 def status_output(desired: Desired, live: Live, account: str, region: str, fmt: str,
                   tty: bool) -> Any:
-    """JSON or plain text; on a terminal, a rich table."""
+    """JSON, Markdown or plain text; on a terminal (text), a rich table."""
     from reconciler.operations.status import status_rows
-    from reconciler.render.status import render_status_json, render_status_text, status_table
+    from reconciler.render.status import (
+        render_status_json,
+        render_status_markdown,
+        render_status_text,
+        status_table,
+    )
 
     rows = status_rows(desired, live)
     if fmt == "json":
         return render_status_json(rows, account=account, region=region)
+    if fmt == "markdown":
+        return render_status_markdown(rows, account=account, region=region)
     if tty:
         return status_table(rows, title=f"{account} {region}")
     return render_status_text(rows)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from reconciler.kinds.tenant import Tenant
-from reconciler.operations.status import status_rows
-from reconciler.render.status import HEADERS, render_status_json, render_status_text
+from reconciler.operations.status import StatusRow, status_rows
+from reconciler.render.markdown import LIMIT
+from reconciler.render.status import (
+    HEADERS,
+    render_status_json,
+    render_status_markdown,
+    render_status_text,
+)
 from reconciler.state import LiveStatus
 from tests.unit.planning.builders import desired, have, live, want
+from tests.unit.render.golden import assert_golden
 
 
 def _paused(name: str, cause: str) -> Tenant:
@@ -74,3 +82,37 @@ def test_json_lists_every_row_with_nulls_for_unknowns() -> None:
 
 def test_no_tenants_says_so() -> None:
     assert render_status_text([]) == "No tenants in the config or the account.\n"
+
+
+def _customer(name: str, status: str) -> Tenant:
+    """A tenant whose customer-managed status is `status` (and so is its aggregate)."""
+    tenant = have(name)
+    return replace(tenant, status=LiveStatus(customer=status, aws="ENABLED", aggregate=status))
+
+
+def _fleet_rows() -> list[StatusRow]:
+    return status_rows(
+        desired(want("Acme"), want("Beta"), want("Gone"), want("Held"), want("Grace")),
+        live(_customer("Acme", "ENABLED"),
+             _paused("Beta", "Paused by the standard policy | bounce rate 15.2%"),
+             _customer("Held", "DISABLED"), _customer("Grace", "REINSTATED"),
+             have("Stray", owned=False)))
+
+
+def test_markdown_counts_flags_and_lists_every_tenant_as_its_golden_file() -> None:
+    assert_golden("status.md", render_status_markdown(
+        _fleet_rows(), account="123456789012", region="us-east-1"))
+
+
+def test_markdown_of_a_huge_account_stays_under_the_comment_limit_and_counts_the_rest() -> None:
+    names = [f"tenant-{i:05}-{'x' * 40}" for i in range(10_000)]
+    rows = status_rows(desired(*(want(n) for n in names)), live(*(have(n) for n in names)))
+    text = render_status_markdown(rows, account="123456789012", region="us-east-1")
+    assert len(text) <= LIMIT
+    assert "more not shown; `ses-reconciler status` lists every tenant." in text
+    assert "10,000 tenants, 10,000 sending, 0 paused by SES" in text
+
+
+def test_markdown_with_no_tenants_says_so() -> None:
+    text = render_status_markdown([], account="123456789012", region="us-east-1")
+    assert "No tenants in the config or the account." in text

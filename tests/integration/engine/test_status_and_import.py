@@ -83,6 +83,18 @@ def test_status_json_parses(tmp_path: Path, emulator: Emulator) -> None:
     assert acme["sending_status_aggregate"] == "ENABLED"
 
 
+def test_status_markdown_lists_a_tenant_paused_by_ses_under_needs_attention(
+        tmp_path: Path, emulator: Emulator) -> None:
+    config = _applied(tmp_path, {"Acme": {}, "Beta": {}})
+    emulator.control.aws_pause("Beta", "policy", "Paused by the standard policy.")
+    result = engine("status", config, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    attention, everything = result.stdout.split("<details>")
+    assert "2 tenants, 1 sending, 1 paused by SES" in attention
+    assert "| `Beta` |" in attention and "`Acme`" not in attention
+    assert "| `Acme` |" in everything and "| `Beta` |" in everything
+
+
 def _import(out: Path, *args: str) -> tuple[int, str, str]:
     result = run_cli("import", *ENGINE_ARGS, "--out", out, *args)
     return result.exit_code, result.stdout, result.stderr
