@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import pytest
 
 from reconciler.aws.log_events import log_events
 from reconciler.emulator import Emulator
-from tests.integration.engine.conftest import REGION, engine, write_config
+from reconciler.emulator.server import EmulatorServer
+from tests.integration.engine.conftest import REGION, engine, run_cli, write_config
 from tests.support.monitoring import GROUP, monitor
 
 MONITORING = {"tenant_events": {"log_group": GROUP}}
@@ -145,3 +147,23 @@ def test_every_page_of_the_log_group_is_read(monitored: Emulator) -> None:
         {"timestamp": now - 7 + i, "message": str(i)} for i in range(7)])
     found = list(log_events(logs, GROUP, now - 60_000, now + 60_000, page_size=3))
     assert sorted(e["message"] for e in found) == [str(i) for i in range(7)]
+
+
+def test_over_local_serve_both_pauses_travel_to_the_log_group_and_back(
+        tmp_path: Path, emulator_server: EmulatorServer) -> None:
+    url = emulator_server.url
+    monitor(boto3.client("logs", region_name=REGION, endpoint_url=url),
+            boto3.client("events", region_name=REGION, endpoint_url=url))
+    config = _config(tmp_path, monitoring=MONITORING)
+    served = ("--target", "aws", "--endpoint-url", url)
+    assert run_cli("apply", config, *served, "--auto-approve").exit_code == 0
+    request = urllib.request.Request(
+        f"{url}/_ses_reconciler/control/pause", method="POST",
+        data=json.dumps({"tenant_name": "Beta", "cause": "Paused for review."}).encode())
+    urllib.request.urlopen(request).close()
+    result = run_cli("events", config, *served, "--format", "json")
+    assert result.exit_code == 0, result.output
+    seen = {t["name"]: [(e["origin"], e["status"], e["cause"]) for e in t["events"]]
+            for t in json.loads(result.stdout)["tenants"]}
+    assert seen == {"Acme": [("CUSTOMER_MANAGED", "DISABLED", "Status manually updated.")],
+                    "Beta": [("AWS_MANAGED", "DISABLED", "Paused for review.")]}
