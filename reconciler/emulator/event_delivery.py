@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,8 +93,6 @@ def _payload(target: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _to_log_group(account: str, region: str, group: str, payload: dict[str, Any]) -> None:
-    import uuid
-
     from moto.core.utils import unix_time_millis
     from moto.logs import logs_backends
 

@@ -14,6 +14,7 @@ written and per finding opened or resolved, so every path (API write, control su
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,8 +67,6 @@ def finding_entry(arn: str, finding: Finding, *, opened: bool, when: float) -> d
 
 def _entry(arn: str, detail_type: str, detail: dict[str, Any],
            when: float | None) -> dict[str, Any]:
-    import json
-
     entry: dict[str, Any] = {"Source": SOURCE, "DetailType": detail_type,
                              "Detail": json.dumps(detail), "Resources": [arn]}
     if when is not None:
