@@ -143,6 +143,7 @@ def plan_policies(builder: Any) -> None:
         if tenant in waiting or (tenant not in live.tenants and tenant not in created):
             continue
         changes += _plan_one(policy, have.get(key))
+        builder.notices += _description_notice(policy, have.get(key))
     for key, old in have.items():
         tenant = tenant_of(key)
         if key in wanted or (names is not None and tenant not in names):
@@ -183,6 +184,18 @@ def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
                        reason="not declared in the config")
                 for p in sorted(found - wanted)]
     return changes
+
+
+def _description_notice(want: IamPolicy, have: IamPolicy | None) -> list[str]:
+    """IAM sets a description at CreatePolicy only; replacing the policy for it would detach
+    it from its principals for a while, so a changed one is reported, not acted on."""
+    if have is None or have.description == want.description or (
+            have.policy_name != want.policy_name or have.path != want.path):
+        return []  # absent or re-created anyway: the create writes the new description
+    return [f"iam_policy.{want.name}: the template's description {want.description!r} differs "
+            f"from the policy's {have.description!r}, and IAM cannot change a managed "
+            "policy's description in place, so it is left as it is; to have it, change the "
+            "template's policy_name (the policy is then replaced by a new one)."]
 
 
 def _reason(have: IamPolicy, want: IamPolicy) -> str:
