@@ -258,18 +258,24 @@ def change_lines(c: Change) -> list[str]:
 
 
 def drift_text(actual: Any, expected: Any) -> str:
-    """A drift sentence for a policy value: whole policies, documents or attachments."""
+    """A drift sentence for a policy value (whole policies, documents or attachments), naming
+    the policy by its IAM path and name."""
     if isinstance(actual, IamPolicy) and isinstance(expected, IamPolicy):
         lines = explain(actual.document, expected.document)
-        return "default version differs from the config: " + "; ".join(lines)
+        return (f"default version of {actual.path}{actual.policy_name} differs from the "
+                "config: " + "; ".join(lines))
     if expected is None and isinstance(actual, IamPolicy):
-        return f"policy {actual.policy_name} is owned by this tool but absent from the config"
+        return (f"policy {actual.path}{actual.policy_name} is owned by this tool but absent "
+                "from the config")
     if actual is None and isinstance(expected, IamPolicy):
-        return f"policy {expected.policy_name} is in the config but absent from the account"
+        return (f"policy {expected.path}{expected.policy_name} is in the config but absent "
+                "from the account")
     parts = []
     if expected:
         parts.append("not attached to " + ", ".join(str(p) for p in expected))
     if actual:
         parts.append("attached to " + ", ".join(str(p) for p in actual)
                      + " (not in the config)")
-    return "; ".join(parts)
+    first = next(iter(expected or actual or ()), None)
+    where = f"policy {first.path}{first.policy_name} is " if isinstance(first, Attachment) else ""
+    return where + "; ".join(parts)

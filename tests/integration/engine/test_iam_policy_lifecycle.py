@@ -139,3 +139,28 @@ def test_a_foreign_policy_tagged_for_a_pruned_tenant_is_left_alone(
     assert set(policy_names()) == {"ses-Acme-sender", "bravo-by-hand"}
     assert document("bravo-by-hand") == foreign
     assert versions("bravo-by-hand") == ["v1"]
+
+
+def test_drift_names_each_out_of_band_change_by_kind_name_and_iam_path(
+        tmp_path: Path, account: Account) -> None:
+    role("intruder")
+    config = iam_config(tmp_path, {"Acme": ["sender", "admin"]})
+    apply_ok(config)
+    iam().delete_policy(PolicyArn=policy_arn("ses-Acme-admin"))
+    iam().attach_role_policy(RoleName="intruder", PolicyArn=policy_arn("ses-Acme-sender"))
+    iam().create_policy_version(
+        PolicyArn=policy_arn("ses-Acme-sender"), SetAsDefault=True,
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ses:*", "Resource": "*"}]}))
+
+    drift = engine("drift", config)
+
+    assert drift.exit_code == 2, drift.output[-3000:]
+    lines = [line.strip() for line in drift.stdout.splitlines()]
+    assert ("~ iam_policy.Acme/admin: policy /ses-reconciler/ses-Acme-admin is in the config "
+            "but absent from the account") in lines
+    assert ("~ iam_policy.Acme/sender attach: policy /ses-reconciler/ses-Acme-sender is "
+            "attached to role/intruder (not in the config)") in lines
+    assert any(line.startswith("~ iam_policy.Acme/sender: default version of /ses-reconciler/"
+                               "ses-Acme-sender differs from the config: Statement[0].Action")
+               for line in lines)
