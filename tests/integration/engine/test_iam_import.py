@@ -13,7 +13,14 @@ from typing import Any
 import yaml
 
 from reconciler.emulator import Emulator
-from tests.integration.engine.conftest import ENGINE_ARGS, Account, engine, run_cli
+from tests.integration.engine.conftest import (
+    ENGINE_ARGS,
+    NO_LIMITS,
+    Account,
+    engine,
+    run_cli,
+    write_config,
+)
 from tests.integration.engine.iam_helpers import (
     PATH,
     admin,
@@ -120,3 +127,19 @@ def test_a_policy_of_a_template_the_config_lacks_is_named_in_a_comment_not_liste
     assert "  ses-Acme-admin (template admin)" in summary
     validated = run_cli("validate", config_dir)
     assert validated.exit_code == 0, validated.output
+
+
+def test_a_template_given_by_defaults_is_listed_too_and_plans_no_changes(
+        tmp_path: Path, account: Account, emulator: Emulator) -> None:
+    templates = {"sender": sender(), "admin": admin()}
+    layered = {"extra_settings": NO_LIMITS, "iam_templates": templates,
+               "defaults": {"iam": ["sender"]}}
+    apply_ok(write_config(tmp_path, {"Acme": {"iam": ["admin"]}}, **layered))
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+
+    _import(write_config(config_dir, {}, **layered), config_dir / "imported")
+
+    assert _entry(config_dir / "imported", "Acme")["iam"] == ["admin", "sender"]
+    planned = engine("plan", config_dir, "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output[-3000:]
