@@ -19,6 +19,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from reconciler.aws.clients import ClientFactory
+from reconciler.aws.iam_lookup import policies_named
 from reconciler.aws.iam_model import (
     Attachments,
     LivePolicy,
@@ -80,7 +81,8 @@ def create_policy(ctx: IamContext, name: str, path: str, document: Mapping[str, 
     """CreatePolicy with the ownership tag (and `tags`). On EntityAlreadyExists the policy is
     continued only if it carries the ownership tag (an interrupted apply made it): its default
     document is brought to `document` when `equivalent` says they differ. Anyone else's policy
-    is never taken over: NotOwnedError, nothing written."""
+    is never taken over: NotOwnedError, nothing written. A policy of that name at another path
+    (names are unique in the account) fails the create in a sentence naming its path."""
     wanted = {**(tags or {}), **ctx.ownership.tag()}
     kwargs: dict[str, Any] = {"PolicyName": name, "Path": path, "Tags": tags_to_iam(wanted),
                               "PolicyDocument": document_to_wire(document)}
@@ -102,8 +104,28 @@ def create_policy(ctx: IamContext, name: str, path: str, document: Mapping[str, 
         attachments=Attachments())
 
 
+def _elsewhere(ctx: IamContext, name: str, path: str) -> None:
+    """Raise, naming it, if the policy holding `name` is at another path than `path`."""
+    other = policies_named(ctx.client, [name], ctx.ownership, skip_path=path).get(name.lower())
+    if other is None:
+        return
+    if other.owned:
+        raise RunError(
+            f"iam_policy.{name} cannot be created at path {path}: this tool's policy of that "
+            f"name is still at path {other.path} (settings.iam.path changed after this plan "
+            "was made), so nothing was written; plan again: the new plan deletes it there "
+            f"before creating it at {path}.")
+    raise NotOwnedError(
+        f"iam_policy.{name} cannot be created at path {path}: a policy of that name exists "
+        f"at path {other.path} without the ownership tag {ctx.ownership.key}="
+        f"{ctx.ownership.value} (names are unique in the account whatever the path), so "
+        "nothing was written; rename the template's policy_name or remove that policy, then "
+        "plan again.")
+
+
 def _continue_policy(ctx: IamContext, name: str, path: str, document: Mapping[str, Any],
                      equivalent: Documents) -> LivePolicy:
+    _elsewhere(ctx, name, path)
     existing = fetch_policy(ctx.client, ctx.policy_arn(path, name), ctx.ownership,
                             attachments=True, settle=ctx.settle)
     if existing is None:

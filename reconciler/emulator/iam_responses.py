@@ -4,6 +4,10 @@ IAM sends policy documents URL-encoded, and every SDK decodes them (boto3's
 `json_decode_policies`). moto's GetPolicyVersion sends the document as plain JSON, which boto3
 then URL-decodes anyway: a literal escape such as `%41` in a document would come back as `A`
 from the emulator only, and show as drift no real account would have.
+
+IAM names are unique in the account whatever the path: CreatePolicy of a name another
+customer-managed policy holds at another path is EntityAlreadyExists (names compare without
+case). moto keys policies by ARN, path included, and would create the twin.
 """
 
 from __future__ import annotations
@@ -17,6 +21,18 @@ class IamResponses:
 
     backend: Any
     _get_param: Any
+    _moto_create_policy: Any
+
+    def create_policy(self) -> Any:
+        from moto.iam.exceptions import EntityAlreadyExists
+
+        name = str(self._get_param("PolicyName") or "")
+        own = f":{self.backend.account_id}:policy/"
+        if any(own in arn and policy.name.lower() == name.lower()
+               for arn, policy in self.backend.managed_policies.items()):
+            raise EntityAlreadyExists(
+                f"A policy called {name} already exists. Duplicate names are not allowed.")
+        return self._moto_create_policy()
 
     def get_policy_version(self) -> Any:
         from moto.core.responses import ActionResult

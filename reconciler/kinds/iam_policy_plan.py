@@ -71,27 +71,44 @@ def desired_policies(desired: Desired, live: Live, created: frozenset[str],
 def read_policies(factory: Any, desired: Desired, live: Live, *,
                   parallelism: int = 8) -> dict[str, IamPolicy]:
     """The owned policies under `settings.iam_path`, keyed like the desired ones; nothing is
-    read (no call made) when the config declares no IAM template."""
+    read (no call made) when the config declares no IAM template. A wanted policy of an
+    existing tenant missing there is looked for at every path (`aws.iam_lookup`): an owned
+    one found elsewhere (the path setting changed) is returned, so the plan moves it."""
     if not wants_iam(desired):
         return {}
+    from reconciler.aws.iam_lookup import policies_named
     from reconciler.aws.iam_model import Ownership
     from reconciler.aws.iam_read import read_policies as read
 
     settings = desired.settings
     wanted = desired_policies(desired, live, frozenset())
     attached = {p.policy_name for p in wanted.values() if p.attach}
-    key_of = {p.policy_name: key for key, p in wanted.items()}
-    tenant_key, template_key = tag_keys(settings)
+    key_of = {p.policy_name.lower(): key for key, p in wanted.items()}
     ownership = Ownership(settings.ownership_tag_key, settings.ownership_tag_value)
     found = read(factory, settings.iam_path, ownership, with_attachments=attached,
                  parallelism=parallelism)
+    out = _owned(found.values(), settings, key_of)
+    missing = {p.policy_name for key, p in wanted.items()
+               if key not in out and tenant_of(key) in live.tenants}
+    if missing:
+        elsewhere = policies_named(factory.client("iam"), missing, ownership,
+                                   skip_path=settings.iam_path)
+        out = {**_owned(elsewhere.values(), settings, key_of), **out}
+    return dict(sorted(out.items()))
+
+
+def _owned(found: Any, settings: Settings, key_of: Mapping[str, str]) -> dict[str, IamPolicy]:
+    """The owned ones of `found` (`LivePolicy`s), keyed by their tenant and template tags, or
+    else by the wanted policy of their name."""
+    tenant_key, template_key = tag_keys(settings)
     out: dict[str, IamPolicy] = {}
-    for policy in found.values():
+    for policy in found:
         if not policy.owned:
             continue
         tags = dict(policy.tags)
         key = (f"{tags[tenant_key]}/{tags[template_key]}"
-               if tenant_key in tags and template_key in tags else key_of.get(policy.name))
+               if tenant_key in tags and template_key in tags
+               else key_of.get(policy.name.lower()))
         if key is None:
             continue
         got = policy.attachments
@@ -102,7 +119,7 @@ def read_policies(factory: Any, desired: Desired, live: Live, *,
                                tuple(sorted(got.users))) if got else Attachments(),
             arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
             tags=tags)
-    return dict(sorted(out.items()))
+    return out
 
 
 def _unknown(document: Any) -> bool:
@@ -126,6 +143,7 @@ def plan_policies(builder: Any) -> None:
         if tenant in waiting or (tenant not in live.tenants and tenant not in created):
             continue
         changes += _plan_one(policy, have.get(key))
+        builder.notices += _description_notice(policy, have.get(key))
     for key, old in have.items():
         tenant = tenant_of(key)
         if key in wanted or (names is not None and tenant not in names):
@@ -148,6 +166,11 @@ def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
         return [Change(address, Action.DELETE_POLICY, before=have,
                        reason=f"renamed to {want.policy_name} by its template"),
                 *_plan_one(want, None)]
+    if have.path != want.path:
+        # nor move it, and its name is taken until it is deleted (`policy_edges`)
+        return [Change(address, Action.DELETE_POLICY, before=have,
+                       reason=f"moved to path {want.path}: IAM cannot change a policy's path"),
+                *_plan_one(want, None)]
     changes = []
     if _unknown(want.document) or not equivalent(have.document, want.document):
         changes.append(Change(address, Action.UPDATE_DOCUMENT, before=have, after=want,
@@ -163,6 +186,18 @@ def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
     return changes
 
 
+def _description_notice(want: IamPolicy, have: IamPolicy | None) -> list[str]:
+    """IAM sets a description at CreatePolicy only; replacing the policy for it would detach
+    it from its principals for a while, so a changed one is reported, not acted on."""
+    if have is None or have.description == want.description or (
+            have.policy_name != want.policy_name or have.path != want.path):
+        return []  # absent or re-created anyway: the create writes the new description
+    return [f"iam_policy.{want.name}: the template's description {want.description!r} differs "
+            f"from the policy's {have.description!r}, and IAM cannot change a managed "
+            "policy's description in place, so it is left as it is; to have it, change the "
+            "template's policy_name (the policy is then replaced by a new one)."]
+
+
 def _reason(have: IamPolicy, want: IamPolicy) -> str:
     if _unknown(want.document):
         return "document re-rendered with the tenant's new id and ARN (known after apply)"
@@ -171,12 +206,15 @@ def _reason(have: IamPolicy, want: IamPolicy) -> str:
 
 def policy_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
     """A policy's writes wait for its tenant's create (a re-created tenant's id is new) and
-    attachments for the policy's create; a tenant's delete waits for its policies' deletes."""
+    attachments for the policy's create; a policy moved to another path is created after
+    its old self is deleted (the name is unique in the account); a tenant's delete waits for
+    its policies' deletes."""
     tenant_create = {c.tenant: c.key for c in changes
                      if c.action == TenantAction.CREATE_TENANT}
     tenant_delete = {c.tenant: c.key for c in changes
                      if c.action == TenantAction.DELETE_TENANT}
     policy_create = {c.address: c.key for c in changes if c.action == Action.CREATE_POLICY}
+    policy_delete = {c.address: c for c in changes if c.action == Action.DELETE_POLICY}
     edges: dict[str, set[str]] = {}
     for c in changes:
         if c.address.kind != KIND:
@@ -187,6 +225,10 @@ def policy_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
             continue
         if c.tenant in tenant_create:
             edges.setdefault(c.key, set()).add(tenant_create[c.tenant])
+        old = policy_delete.get(c.address)
+        if c.action == Action.CREATE_POLICY and old is not None and (
+                old.before.policy_name.lower() == c.after.policy_name.lower()):
+            edges.setdefault(c.key, set()).add(old.key)
         if c.action == Action.ATTACH_POLICY and c.address in policy_create:
             edges.setdefault(c.key, set()).add(policy_create[c.address])
     return edges
@@ -201,7 +243,8 @@ def change_lines(c: Change) -> list[str]:
             lines.append(f"          document: tenant id and ARN {KNOWN_AFTER_APPLY}")
         return lines
     if c.action == Action.DELETE_POLICY:
-        return [f"      - {c.address} (policy {c.before.path}{c.before.policy_name})"]
+        line = f"      - {c.address} (policy {c.before.path}{c.before.policy_name})"
+        return [f"{line}  # {c.reason}" if c.reason else line]
     if c.action == Action.UPDATE_DOCUMENT:
         lines = [f"      ~ {c.address} document (new default version of "
                  f"{c.before.policy_name})"]
@@ -215,18 +258,24 @@ def change_lines(c: Change) -> list[str]:
 
 
 def drift_text(actual: Any, expected: Any) -> str:
-    """A drift sentence for a policy value: whole policies, documents or attachments."""
+    """A drift sentence for a policy value (whole policies, documents or attachments), naming
+    the policy by its IAM path and name."""
     if isinstance(actual, IamPolicy) and isinstance(expected, IamPolicy):
         lines = explain(actual.document, expected.document)
-        return "default version differs from the config: " + "; ".join(lines)
+        return (f"default version of {actual.path}{actual.policy_name} differs from the "
+                "config: " + "; ".join(lines))
     if expected is None and isinstance(actual, IamPolicy):
-        return f"policy {actual.policy_name} is owned by this tool but absent from the config"
+        return (f"policy {actual.path}{actual.policy_name} is owned by this tool but absent "
+                "from the config")
     if actual is None and isinstance(expected, IamPolicy):
-        return f"policy {expected.policy_name} is in the config but absent from the account"
+        return (f"policy {expected.path}{expected.policy_name} is in the config but absent "
+                "from the account")
     parts = []
     if expected:
         parts.append("not attached to " + ", ".join(str(p) for p in expected))
     if actual:
         parts.append("attached to " + ", ".join(str(p) for p in actual)
                      + " (not in the config)")
-    return "; ".join(parts)
+    first = next(iter(expected or actual or ()), None)
+    where = f"policy {first.path}{first.policy_name} is " if isinstance(first, Attachment) else ""
+    return where + "; ".join(parts)

@@ -106,10 +106,11 @@ def import_to_files(live: Live, desired: Desired, out_dir: Path,
                     pattern: re.Pattern[str] | None, *, force: bool, adopt: bool) -> str:
     """Write one config file per selected live tenant; the summary of what was written."""
     from reconciler.operations.import_files import schema_ref, write_imported
+    from reconciler.operations.import_iam import tenant_iam
     from reconciler.operations.importer import import_summary, import_tenants
 
     imported = import_tenants(live.tenants, desired.settings, pattern, schema_ref(out_dir),
-                              adopt=adopt)
+                              adopt=adopt, iam=tenant_iam(desired, live))
     write_imported(imported, out_dir, force=force)
     return import_summary(imported, str(out_dir), desired.settings)
 

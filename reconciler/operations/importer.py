@@ -9,6 +9,8 @@ tag becomes `protect: true`, and `suppression` is written even when unset (`null
 `defaults` suppression cannot silently apply to an imported tenant. A tenant without the
 ownership tag gets the explicit choice the planner asks for: `external: true` (only what the
 file declares is added), or, with `--adopt`, `adopt: true` (taken over by the next apply).
+The IAM templates its owned policies come from are listed under `iam:`
+(`reconciler.operations.import_iam`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import yaml
 
 from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.kinds.tenant_diff import is_owned
+from reconciler.operations.import_iam import NO_IAM, TenantIam, comment_lines, config_entry
 from reconciler.state import Settings
 
 SCHEMA_FILE = "ses-reconciler.schema.json"
@@ -38,26 +41,29 @@ class ImportedTenant:
     owned: bool
     foreign: tuple[str, ...] = ()
     adopt: bool = False  # not owned and written with `adopt: true` (else `external: true`)
+    undeclared: tuple[tuple[str, str], ...] = ()  # owned policies of templates not declared
 
 
 def import_tenant(tenant: Tenant, settings: Settings, schema_ref: str, *,
-                  adopt: bool = False) -> ImportedTenant:
+                  adopt: bool = False, iam: TenantIam = NO_IAM) -> ImportedTenant:
     """The tenant as `tenants: {NAME: {...}}` under the yaml-language-server modeline;
     `adopt` chooses `adopt: true` over `external: true` for a tenant that is not owned."""
-    body: dict[str, Any] = TENANT.imported(tenant, settings)
+    body: dict[str, Any] = {**TENANT.imported(tenant, settings), **config_entry(iam)}
     foreign = sorted(r.name for r in tenant.resources if r.name.startswith("arn:"))
     owned = is_owned(tenant, settings)
     if not owned:
         body["adopt" if adopt else "external"] = True
     choice = None if owned else adopt
-    text = _header(tenant, settings, schema_ref, choice, foreign) + yaml.safe_dump(
+    header = _header(tenant, settings, schema_ref, choice, foreign, comment_lines(iam))
+    text = header + yaml.safe_dump(
         {"tenants": {tenant.name: body}}, sort_keys=False, default_flow_style=False,
         allow_unicode=True, width=100)
-    return ImportedTenant(tenant.name, text, owned, tuple(foreign), adopt and not owned)
+    return ImportedTenant(tenant.name, text, owned, tuple(foreign), adopt and not owned,
+                          iam.undeclared)
 
 
 def _header(tenant: Tenant, settings: Settings, schema_ref: str, adopt: bool | None,
-            foreign: list[str]) -> str:
+            foreign: list[str], notes: list[str]) -> str:
     """`adopt`: None for an owned tenant, else whether it is written with `adopt: true`."""
     lines = [f"# yaml-language-server: $schema={schema_ref}", "#",
              f"# Imported from the live tenant {tenant.name}"
@@ -72,6 +78,7 @@ def _header(tenant: Tenant, settings: Settings, schema_ref: str, adopt: bool | N
                   "# else's: only what this file declares is added, nothing is removed. Write",
                   "# `adopt: true` instead to take it over."]
     lines += [f"# Another Region or account, which validate refuses: {arn}" for arn in foreign]
+    lines += notes
     return "\n".join(lines) + "\n"
 
 
@@ -88,9 +95,13 @@ def file_name(tenant_name: str) -> str:
 
 def import_tenants(tenants: Mapping[str, Tenant], settings: Settings,
                    select: re.Pattern[str] | None, schema_ref: str, *,
-                   adopt: bool = False) -> list[ImportedTenant]:
-    """The selected tenants (`select` searched in each name; None: all), sorted by name."""
-    return [import_tenant(tenants[name], settings, schema_ref, adopt=adopt)
+                   adopt: bool = False,
+                   iam: Mapping[str, TenantIam] | None = None) -> list[ImportedTenant]:
+    """The selected tenants (`select` searched in each name; None: all), sorted by name;
+    `iam` gives each tenant's IAM references (`import_iam.tenant_iam`)."""
+    refs = iam or {}
+    return [import_tenant(tenants[name], settings, schema_ref, adopt=adopt,
+                          iam=refs.get(name, NO_IAM))
             for name in sorted(tenants) if select is None or select.search(name)]
 
 
@@ -130,4 +141,9 @@ def import_summary(imported: Sequence[ImportedTenant], out_dir: str,
     if foreign:
         lines += ["", "Resources of another Region or account (validate will refuse them):"]
         lines += [f"  {arn}" for arn in foreign]
+    undeclared = sorted({item for t in imported for item in t.undeclared})
+    if undeclared:
+        lines += ["", "Owned IAM policies of templates the config does not declare (not listed "
+                  "under iam:; declare the template to list them):"]
+        lines += [f"  {policy} (template {template})" for policy, template in undeclared]
     return "\n".join(lines) + "\n"

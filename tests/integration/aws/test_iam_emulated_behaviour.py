@@ -109,13 +109,16 @@ def test_moto_lists_no_entities_for_a_missing_policy_where_iam_answers_no_such_e
     assert (answer["PolicyRoles"], answer["PolicyGroups"], answer["PolicyUsers"]) == ([], [], [])
 
 
-def test_moto_allows_one_policy_name_at_two_paths_where_iam_names_are_account_unique(
+def test_the_emulator_refuses_one_policy_name_at_two_paths_as_iam_does(
         iam_seed: IamSeeder) -> None:
+    # moto alone creates the twin; the emulator's CreatePolicy keeps names account-unique
     iam_seed.policy("p", OWNED, path="/a/")
 
-    iam_seed.policy("p", OWNED, path="/b/")
+    with pytest.raises(ClientError) as refused:
+        iam_seed.policy("P", OWNED, path="/b/")
 
-    assert len(iam_seed.iam.list_policies(Scope="Local")["Policies"]) == 2
+    assert _code(refused) == "EntityAlreadyExists"
+    assert [p["Path"] for p in iam_seed.iam.list_policies(Scope="Local")["Policies"]] == ["/a/"]
 
 
 def test_moto_clears_a_role_description_update_role_does_not_carry(
