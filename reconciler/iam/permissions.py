@@ -35,6 +35,10 @@ _SHARED: Mapping[tuple[str, str], Permission] = {
     ("iam", "UpdateAssumeRolePolicy"): _write("iam:UpdateAssumeRolePolicy"),
     ("iam", "UpdateRole"): _write("iam:UpdateRole"),
     ("iam", "DeleteRole"): _write("iam:DeleteRole"),
+    ("iam", "ListRolePolicies"): _read("iam:ListRolePolicies"),
+    ("iam", "ListInstanceProfilesForRole"): _read("iam:ListInstanceProfilesForRole"),
+    ("iam", "DeleteRolePolicy"): _write("iam:DeleteRolePolicy"),
+    ("iam", "RemoveRoleFromInstanceProfile"): _write("iam:RemoveRoleFromInstanceProfile"),
     # the apply lease (settings.lock): taken, renewed and released by apply and force-unlock;
     # a refused write returns the holder's item, so no GetItem is needed
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),

@@ -71,8 +71,7 @@ def tenant_of(name: str) -> str:
 
 
 def principals(attach: Attachments) -> list[str]:
-    return sorted([f"role/{n}" for n in attach.roles] + [f"group/{n}" for n in attach.groups]
-                  + [f"user/{n}" for n in attach.users])
+    return [str(p) for p in attach.principals()]
 
 
 def _encode_attach(value: Attachments) -> dict[str, list[str]]:

@@ -98,8 +98,7 @@ def read_policies(factory: Any, desired: Desired, live: Live, *,
         out[key] = IamPolicy(
             name=key, policy_name=policy.name, path=policy.path,
             document=dict(policy.document or {}), description=policy.description,
-            attach=Attachments(tuple(sorted(got.roles)), tuple(sorted(got.groups)),
-                               tuple(sorted(got.users))) if got else Attachments(),
+            attach=got or Attachments(),
             arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
             tags=tags)
     return dict(sorted(out.items()))
