@@ -110,6 +110,8 @@ def _unknown(document: Any) -> bool:
 
 def plan_policies(builder: Any) -> None:
     """Add the policy changes of `builder` (a `PlanBuilder`, tenant changes already in)."""
+    from reconciler.kinds.iam_role_plan import role_principals
+
     desired, live, names = builder.desired, builder.live, builder.names
     have: Mapping[str, IamPolicy] = live.objects.get(KIND, {})
     tenant_changes = [c for c in builder.changes if c.address.kind == "tenant"]
@@ -119,12 +121,13 @@ def plan_policies(builder: Any) -> None:
                         if c.action == TenantAction.DELETE_TENANT)
     wanted = desired_policies(desired, live, created, names)
     waiting = {c.tenant for c in builder.conflicts}  # left alone until the config chooses
+    roles = role_principals(desired, live)  # their attachments are the iam_role kind's
     changes: list[Change] = []
     for key, policy in wanted.items():
         tenant = tenant_of(key)
         if tenant in waiting or (tenant not in live.tenants and tenant not in created):
             continue
-        changes += _plan_one(policy, have.get(key))
+        changes += _plan_one(policy, have.get(key), roles)
     for key, old in have.items():
         tenant = tenant_of(key)
         if key in wanted or (names is not None and tenant not in names):
@@ -135,23 +138,26 @@ def plan_policies(builder: Any) -> None:
     builder.changes.extend(changes)
 
 
-def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
+def _plan_one(want: IamPolicy, have: IamPolicy | None,
+              roles: frozenset[str] = frozenset()) -> list[Change]:
+    """`roles`: principals whose attachments another kind manages, left out here."""
     address = Address(KIND, want.name)
     if have is None:
         return [Change(address, Action.CREATE_POLICY, after=want),
                 *(Change(address, Action.ATTACH_POLICY,
                          after=Attachment(p, want.policy_name, want.path))
-                  for p in principals(want.attach))]
+                  for p in principals(want.attach) if p not in roles)]
     if have.policy_name != want.policy_name:
         # the template renamed it: IAM cannot rename a policy, so a new one replaces it
         return [Change(address, Action.DELETE_POLICY, before=have,
                        reason=f"renamed to {want.policy_name} by its template"),
-                *_plan_one(want, None)]
+                *_plan_one(want, None, roles)]
     changes = []
     if _unknown(want.document) or not equivalent(have.document, want.document):
         changes.append(Change(address, Action.UPDATE_DOCUMENT, before=have, after=want,
                               reason=_reason(have, want)))
-    wanted, found = set(principals(want.attach)), set(principals(have.attach))
+    wanted = set(principals(want.attach)) - roles
+    found = set(principals(have.attach)) - roles
     changes += [Change(address, Action.ATTACH_POLICY,
                        after=Attachment(p, have.policy_name, have.path))
                 for p in sorted(wanted - found)]

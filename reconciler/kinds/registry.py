@@ -12,6 +12,7 @@ from typing import Any
 from reconciler.errors import RunError
 from reconciler.kinds.base import ActionSpec, Kind
 from reconciler.kinds.iam_policy import IAM_POLICY
+from reconciler.kinds.iam_role import IAM_ROLE
 from reconciler.kinds.tenant import TENANT
 from reconciler.state import Desired, Live
 
@@ -48,6 +49,7 @@ def kinds() -> tuple[Kind, ...]:
 
 register(TENANT)
 register(IAM_POLICY)
+register(IAM_ROLE)
 
 
 def kind(name: str) -> Kind:
