@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from reconciler.diagnostics import Source
+from reconciler.diagnostics import Location, Source
 
 if TYPE_CHECKING:
     from reconciler.kinds.tenant import Tenant
@@ -181,6 +181,7 @@ class IamTemplate:
     document: Mapping[str, object]
     description: str = ""
     attach: Attachments = Attachments()  # for every tenant; a tenant may add (`iam_attach`)
+    source: Location | None = None  # where the template is written (layout: not digested)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +236,5 @@ class Live:
     unowned: frozenset[str] = frozenset()
     # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # IAM principals (`role/NAME`) a plan would attach a policy to, found missing
+    missing_principals: frozenset[str] = frozenset()

@@ -110,6 +110,7 @@ def _unknown(document: Any) -> bool:
 
 def plan_policies(builder: Any) -> None:
     """Add the policy changes of `builder` (a `PlanBuilder`, tenant changes already in)."""
+    from reconciler.kinds.iam_principals import refuse_missing
     from reconciler.kinds.iam_role_plan import role_principals
 
     desired, live, names = builder.desired, builder.live, builder.names
@@ -135,6 +136,7 @@ def plan_policies(builder: Any) -> None:
         if tenant in desired.tenants or tenant in deleted or (
                 desired.settings.prune and tenant not in live.tenants):
             changes.append(Change(Address(KIND, key), Action.DELETE_POLICY, before=old))
+    refuse_missing(desired, live, changes)
     builder.changes.extend(changes)
 
 
