@@ -229,3 +229,50 @@ def test_every_iam_call_of_the_role_kind_is_in_the_self_policy(
             "DetachRolePolicy", "DeleteRole", "ListRoles",
             "ListAttachedRolePolicies"} <= {op for _, op in sent}
     assert sent <= set(OPERATIONS)
+
+
+def _external_id(role: str) -> str:
+    statement = _live_role(role)["AssumeRolePolicyDocument"]["Statement"][0]
+    return str(statement["Condition"]["StringEquals"]["sts:ExternalId"])
+
+
+def test_a_renamed_tenants_role_is_made_with_its_new_id_and_the_old_one_deleted_first(
+        tmp_path: Path, account: Account) -> None:
+    _apply(_config(tmp_path, ("Acme",), prune=True))
+    renamed = write_config(
+        tmp_path, {"Zed": {"iam": ["sender", "reader"], "iam_roles": ["sender"],
+                           "renamed_from": "Acme"}},
+        prune=True, extra_settings=NO_LIMITS,
+        iam_templates={"sender": _policy("sender", "ses:SendEmail"),
+                       "reader": _policy("reader", "ses:GetTenant")},
+        iam_roles={"sender": _role()})
+    plan = {c["key"]: c for c in json.loads(
+        engine("plan", renamed, "--format", "json").stdout)["changes"]}
+    assert plan["iam_role.Zed/sender:create_role"]["depends_on"] == ["tenant.Zed:create_tenant"]
+    assert "iam_role.Acme/sender:delete_role" in plan["tenant.Acme:delete_tenant"]["depends_on"]
+    assert "iam_role.Acme/sender:delete_role" in (
+        plan["iam_policy.Acme/sender:delete_policy"]["depends_on"])
+
+    _apply(renamed, "--allow-delete")
+
+    assert _external_id("ses-Zed-sender") == account.tenant("Zed")["TenantId"]  # type: ignore[index]
+    names = {r["RoleName"] for r in _iam().list_roles(PathPrefix=PATH)["Roles"]}
+    assert names == {"ses-Zed-sender"}
+    assert engine("plan", renamed, "--detailed-exitcode").exit_code == 0
+
+
+def test_a_tenant_re_created_under_its_name_gets_its_roles_trust_re_rendered(
+        two_tenants: Path, account: Account) -> None:
+    old_id = _external_id("ses-Acme-sender")
+    account.ses.delete_tenant(TenantName="Acme")
+    plan = {c["key"]: c for c in json.loads(
+        engine("plan", two_tenants, "--format", "json").stdout)["changes"]}
+    update = plan["iam_role.Acme/sender:update_role_trust"]
+    assert update["depends_on"] == ["tenant.Acme:create_tenant"]
+    assert "(known after apply)" in update["reason"]
+
+    _apply(two_tenants)
+
+    new_id = account.tenant("Acme")["TenantId"]  # type: ignore[index]
+    assert new_id != old_id and _external_id("ses-Acme-sender") == new_id
+    assert engine("plan", two_tenants, "--detailed-exitcode").exit_code == 0
