@@ -276,3 +276,39 @@ def test_a_tenant_re_created_under_its_name_gets_its_roles_trust_re_rendered(
     new_id = account.tenant("Acme")["TenantId"]  # type: ignore[index]
     assert new_id != old_id and _external_id("ses-Acme-sender") == new_id
     assert engine("plan", two_tenants, "--detailed-exitcode").exit_code == 0
+
+
+def test_an_equivalent_respelling_of_the_trust_policy_plans_no_change(
+        tmp_path: Path, two_tenants: Path, emulator: Emulator) -> None:
+    respelt = _role()
+    statement = respelt["trust_policy"]["Statement"][0]
+    respelt["trust_policy"] = {"Statement": [{
+        "Condition": {"StringEquals": {"sts:ExternalId": ["${tenant.id}"]}},
+        "Action": ["sts:AssumeRole"], "Principal": {"AWS": [CUSTOMER]},
+        "Effect": statement["Effect"]}], "Version": "2012-10-17"}
+    before = emulator.counters.snapshot()
+
+    result = engine("plan", _config(tmp_path, role=respelt), "--detailed-exitcode")
+
+    assert result.exit_code == 0, result.output[-3000:]
+    assert "GetRole" not in _iam_calls(emulator, before)
+
+
+def test_a_saved_plan_with_roles_applies_and_a_changed_role_makes_it_stale(
+        tmp_path: Path, account: Account) -> None:
+    config = _config(tmp_path, ("Acme",))
+    _apply(config)
+    edited = _config(tmp_path, ("Acme",), role=_role(max_session=3600))
+    saved = tmp_path / "plan.json"
+    assert engine("plan", edited, "--out", saved).exit_code == 0
+
+    _apply(edited, "--plan", str(saved))
+
+    assert _live_role("ses-Acme-sender")["MaxSessionDuration"] == 3600
+    longer = _config(tmp_path, ("Acme",), role=_role(max_session=43200))
+    assert engine("plan", longer, "--out", saved).exit_code == 0
+    _iam().update_role(RoleName="ses-Acme-sender", MaxSessionDuration=7200)
+    stale = engine("apply", longer, "--auto-approve", "--plan", saved)
+    assert stale.exit_code == 1, stale.output[-3000:]
+    assert "changed in the account since it was saved" in stale.output
+    assert _live_role("ses-Acme-sender")["MaxSessionDuration"] == 7200
