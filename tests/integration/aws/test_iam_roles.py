@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.iam_model import LiveRole, Principal, RoleSpec
 from reconciler.aws.iam_read import read_role
+from reconciler.aws.iam_role_read import attached_policies, list_roles, role_tags
 from reconciler.aws.iam_roles import (
     attach_role_policy,
     create_role,
@@ -191,3 +192,26 @@ def test_an_unknown_role_fails_the_trust_update(factory: ClientFactory,
 
     with pytest.raises(ClientError, match="NoSuchEntity"):
         update_role_trust(context(factory), ghost, OTHER_TRUST)
+
+
+def test_listing_roles_pages_each_path_prefix_once_and_reads_no_tags(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for n in range(3):
+        iam_seed.role(f"r{n}", OWNED)
+    iam_seed.role("nested", OWNED, path=f"{PATH}customers/")
+    iam_seed.role("elsewhere", OWNED, path="/other/")
+    client = factory.client("iam")
+
+    listed = list_roles(client, [PATH, f"{PATH}customers/"], page_size=2)
+
+    assert sorted(listed) == ["nested", "r0", "r1", "r2"]
+    assert listed["nested"].path == f"{PATH}customers/" and listed["r0"].trust_policy == TRUST
+    assert all(r.tags == {} for r in listed.values())
+    assert dict(factory.call_counts()) == {"ListRoles": 2}  # 4 roles, 2 a page, one prefix
+
+
+def test_a_roles_attached_policies_and_tags_are_none_once_it_is_gone(
+        factory: ClientFactory, emulator: Emulator) -> None:
+    client = factory.client("iam")
+    assert attached_policies(client, "ghost") is None
+    assert role_tags(client, "ghost") is None
