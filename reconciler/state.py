@@ -10,11 +10,11 @@ that whole ARN as its name, so it never passes for the local resource of the sam
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from reconciler.diagnostics import Source
+from reconciler.diagnostics import Location, Source
 
 if TYPE_CHECKING:
     from reconciler.kinds.tenant import Tenant
@@ -130,19 +130,45 @@ class Settings:
     iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
 
 
+PrincipalKind = Literal["role", "group", "user"]
+PRINCIPAL_KINDS: tuple[PrincipalKind, ...] = ("role", "group", "user")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Principal:
+    """A role, group or user a managed policy is attached to; shown as `role/NAME`."""
+
+    kind: PrincipalKind
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Attachments:
-    """IAM principals a policy is attached to, by entity type; names may hold placeholders
-    (`${tenant.name}`), rendered per tenant like the policy itself."""
+    """IAM principals a policy is attached to, by entity type, each sorted and unique: what
+    the config declares (names may hold placeholders such as `${tenant.name}`, rendered per
+    tenant like the policy itself) and what the account answers, in one shape."""
 
     roles: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, principals: Iterable[Principal]) -> Attachments:
+        found: dict[str, set[str]] = {kind: set() for kind in PRINCIPAL_KINDS}
+        for principal in principals:
+            found[principal.kind].add(principal.name)
+        return cls(*(tuple(sorted(found[kind])) for kind in PRINCIPAL_KINDS))
+
+    def principals(self) -> list[Principal]:
+        return sorted([Principal("role", n) for n in self.roles]
+                      + [Principal("group", n) for n in self.groups]
+                      + [Principal("user", n) for n in self.users])
+
     def __or__(self, other: Attachments) -> Attachments:
-        return Attachments(tuple(sorted({*self.roles, *other.roles})),
-                           tuple(sorted({*self.groups, *other.groups})),
-                           tuple(sorted({*self.users, *other.users})))
+        return Attachments.of([*self.principals(), *other.principals()])
 
     def __bool__(self) -> bool:
         return bool(self.roles or self.groups or self.users)
@@ -155,6 +181,7 @@ class IamTemplate:
     document: Mapping[str, object]
     description: str = ""
     attach: Attachments = Attachments()  # for every tenant; a tenant may add (`iam_attach`)
+    source: Location | None = None  # where the template is written (layout: not digested)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,3 +236,5 @@ class Live:
     unowned: frozenset[str] = frozenset()
     # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # IAM principals (`role/NAME`) a plan would attach a policy to, found missing
+    missing_principals: frozenset[str] = frozenset()

@@ -12,13 +12,16 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote
 
 from reconciler.errors import NotOwnedError
 
-PrincipalKind = Literal["role", "group", "user"]
-PRINCIPAL_KINDS: tuple[PrincipalKind, ...] = ("role", "group", "user")
+# one shape of attachments for the config and the account (re-exported for the gateway)
+from reconciler.state import PRINCIPAL_KINDS as PRINCIPAL_KINDS
+from reconciler.state import Attachments as Attachments
+from reconciler.state import Principal as Principal
+from reconciler.state import PrincipalKind as PrincipalKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,39 +45,6 @@ class Ownership:
                 f"{kind}.{name} does not carry the ownership tag {self.key}={self.value}, so "
                 f"it was not {doing} and nothing was written to it; it is managed outside "
                 "this tool.")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Principal:
-    """A role, group or user a managed policy is attached to."""
-
-    kind: PrincipalKind
-    name: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}/{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class Attachments:
-    roles: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
-    users: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, principals: Iterable[Principal]) -> Attachments:
-        found: dict[str, set[str]] = {kind: set() for kind in PRINCIPAL_KINDS}
-        for principal in principals:
-            found[principal.kind].add(principal.name)
-        return cls(frozenset(found["role"]), frozenset(found["group"]), frozenset(found["user"]))
-
-    def principals(self) -> list[Principal]:
-        return sorted([Principal("role", n) for n in self.roles]
-                      + [Principal("group", n) for n in self.groups]
-                      + [Principal("user", n) for n in self.users])
-
-    def __bool__(self) -> bool:
-        return bool(self.roles or self.groups or self.users)
 
 
 @dataclass(frozen=True, slots=True)

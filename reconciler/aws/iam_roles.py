@@ -1,5 +1,6 @@
 """Writers for IAM roles: create (with trust policy, path, max session and the ownership tag),
-update the trust policy or the max session, delete after detaching its managed policies.
+update the trust policy or the max session, attach and detach managed policies, delete after
+emptying it (managed policies, inline policies, instance profiles).
 
 Same contract as the policy writers: an existing role is changed or deleted only through the
 `LiveRole` it was read as, and only if its tags carry the ownership tag; `create_role` meeting
@@ -20,6 +21,8 @@ from reconciler.aws.iam_write import Documents, IamContext, identical, tolerate_
 from reconciler.aws.settle import is_missing, settled
 from reconciler.aws.wire import error_code
 from reconciler.errors import NotOwnedError, RunError
+
+_ROUNDS = 3
 
 
 def create_role(ctx: IamContext, spec: RoleSpec, *, equivalent: Documents = identical) -> LiveRole:
@@ -89,31 +92,58 @@ def update_role_max_session(ctx: IamContext, role: LiveRole, seconds: int) -> No
     settled(lambda: ctx.client.update_role(**kwargs), ctx.settle)
 
 
+def attach_role_policy(ctx: IamContext, role: LiveRole, arn: str) -> None:
+    """AttachRolePolicy; attaching twice is a no-op in IAM. NoSuchEntity (a role or policy
+    created moments ago) is retried within the settle budget."""
+    ctx.ownership.require("iam_role", role.name, role.tags, f"attached to {arn}")
+    settled(lambda: ctx.client.attach_role_policy(RoleName=role.name, PolicyArn=arn),
+            ctx.settle)
+
+
+def detach_role_policy(ctx: IamContext, role: LiveRole, arn: str) -> None:
+    """DetachRolePolicy; NoSuchEntity means it is not attached (or either side is gone)."""
+    ctx.ownership.require("iam_role", role.name, role.tags, f"detached from {arn}")
+    tolerate_missing(lambda: ctx.client.detach_role_policy(RoleName=role.name, PolicyArn=arn))
+
+
 def delete_role(ctx: IamContext, role: LiveRole) -> None:
-    """Detach every managed policy (ListAttachedRolePolicies), then DeleteRole; NoSuchEntity
-    means it is gone. Inline policies or instance profiles, which this tool never adds, stop
-    it with one sentence."""
+    """Detach every managed policy (ListAttachedRolePolicies), delete every inline policy
+    (ListRolePolicies), leave every instance profile (ListInstanceProfilesForRole), then
+    DeleteRole: IAM refuses to delete a role with any of them. NoSuchEntity means it is gone;
+    a DeleteConflict (something added meanwhile) starts the steps again, a few times."""
     ctx.ownership.require("iam_role", role.name, role.tags, "deleted")
-    try:
-        arns = sorted(p["PolicyArn"] for page in marker_pages(
-            ctx.client.list_attached_role_policies, RoleName=role.name, MaxItems=1000)
-            for p in page.get("AttachedPolicies") or ())
-    except ClientError as err:
-        if is_missing(err):
+    for _ in range(_ROUNDS):
+        try:
+            _empty(ctx, role.name)
+            ctx.client.delete_role(RoleName=role.name)
             return
-        raise
-    for arn in arns:
-        tolerate_missing(lambda a=arn: ctx.client.detach_role_policy(
-            RoleName=role.name, PolicyArn=a))
-    try:
-        ctx.client.delete_role(RoleName=role.name)
-    except ClientError as err:
-        if is_missing(err):
-            return
-        if error_code(err) != "DeleteConflict":
-            raise
-        raise RunError(
-            f"iam_role.{role.name} could not be deleted: IAM answered DeleteConflict after its "
-            "managed policies were detached (it has inline policies or is in an instance "
-            "profile, which this tool does not manage); remove those and run the apply "
-            "again.") from err
+        except ClientError as err:
+            if is_missing(err):
+                return
+            if error_code(err) != "DeleteConflict":
+                raise
+    raise RunError(
+        f"iam_role.{role.name} could not be deleted: IAM kept answering DeleteConflict after "
+        "its policies and instance profiles were removed (something keeps adding them); run "
+        "the apply again.")
+
+
+def _listed(call: Any, key: str, **params: Any) -> list[Any]:
+    return [item for page in marker_pages(call, **params, MaxItems=1000)
+            for item in page.get(key) or ()]
+
+
+def _empty(ctx: IamContext, name: str) -> None:
+    """Remove what IAM requires gone before DeleteRole."""
+    client = ctx.client
+    for item in _listed(client.list_attached_role_policies, "AttachedPolicies", RoleName=name):
+        tolerate_missing(lambda a=item["PolicyArn"]: client.detach_role_policy(
+            RoleName=name, PolicyArn=a))
+    for policy in _listed(client.list_role_policies, "PolicyNames", RoleName=name):
+        tolerate_missing(lambda p=policy: client.delete_role_policy(
+            RoleName=name, PolicyName=p))
+    for profile in _listed(client.list_instance_profiles_for_role, "InstanceProfiles",
+                           RoleName=name):
+        tolerate_missing(lambda p=profile["InstanceProfileName"]:
+                         client.remove_role_from_instance_profile(
+                             InstanceProfileName=p, RoleName=name))

@@ -62,6 +62,7 @@ class IamChecker:
             path = child_path("iam_roles", name)
             self._document(f"{path}.trust_policy", role.trust_policy, users, "trust")
             self._names(f"{path}.role_name", role.role_name, "role", users)
+        self._shared_role_names(tenants)
         for name, tenant in tenants.items():
             self._tenant(child_path("tenants", name), tenant)
         return self.found
@@ -104,6 +105,29 @@ class IamChecker:
         for field, kind in _KINDS:
             for i, pattern in enumerate(getattr(attach, field)):
                 self._names(child_path(f"{path}.{field}", i), pattern, kind, users)
+
+    def _shared_role_names(self, tenants: Mapping[str, Tenant]) -> None:
+        """IAM role names are unique in an account: two tenants (or two role templates of one
+        tenant) must not render the same name. Names built from the tenant's id are skipped:
+        offline, every tenant has the same sample id."""
+        users: dict[str, list[tuple[str, str]]] = {}
+        for tenant in sorted(tenants.values(), key=lambda t: t.name):
+            for template in tenant.iam_roles:
+                role = self.config.iam_roles.get(template)
+                if role is None or rules.unknown_placeholders(role.role_name) or any(
+                        f"${{{k}}}" in role.role_name for k in ("tenant.id", "tenant.arn")):
+                    continue
+                name = substitute(role.role_name, self._values([tenant]))
+                users.setdefault(name, []).append((template, tenant.name))
+        for name, holders in sorted(users.items()):
+            if len(holders) < 2:
+                continue
+            who = ", ".join(f"tenant {t!r} (role template {r!r})" for r, t in holders)
+            for template in sorted({r for r, _ in holders}):
+                self.add(f"{child_path('iam_roles', template)}.role_name",
+                         f"role_name gives the IAM role name {name!r} to {who}; role names "
+                         "are unique in an account, so make each its own (e.g. with "
+                         "${tenant.name})")
 
     def _tenant(self, path: str, tenant: Tenant) -> None:
         for template, attach in tenant.iam_attach.items():

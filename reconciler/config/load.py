@@ -137,7 +137,10 @@ def _load(texts: Mapping[str, str], problems: list[Diagnostic]) -> Loaded:
     if problems:
         raise ConfigError(problems)
     warnings = tuple(sorted(d for d in found if d.severity == "warning"))
-    return Loaded(resolve(config, tenants, arn_sources(arns, smap)), tuple(texts), warnings)
+    where = {name: smap.locate(child_path("iam_templates", name))
+             for name in config.iam_templates}
+    return Loaded(resolve(config, tenants, arn_sources(arns, smap), where), tuple(texts),
+                  warnings)
 
 
 def _section(merged: Mapping[str, Any], name: str) -> Mapping[str, Any]:

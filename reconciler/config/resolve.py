@@ -178,16 +178,19 @@ def digest(desired: Desired) -> str:
 
 
 def resolve(config: ConfigFile, tenants: Mapping[str, Tenant],
-            arn_sources: Mapping[ResourceRef, Source] | None = None) -> Desired:
-    """The `Desired` of a valid config whose tenants were already resolved; `arn_sources` says
-    where each resource named by its ARN was written (for run-time refusals)."""
+            arn_sources: Mapping[ResourceRef, Source] | None = None,
+            template_sources: Mapping[str, Location] | None = None) -> Desired:
+    """The `Desired` of a valid config whose tenants were already resolved; `arn_sources` and
+    `template_sources` say where each resource named by its ARN and each IAM template was
+    written (for run-time refusals)."""
     events = config.monitoring.tenant_events if config.monitoring else None
     settings = resolve_settings(config)
     desired = Desired(
         settings=settings,
         tenants=dict(sorted(tenants.items())),
         iam_templates={name: IamTemplate(name, t.policy_name, t.document, t.description,
-                                         attachments(t.attach))
+                                         attachments(t.attach),
+                                         (template_sources or {}).get(name))
                        for name, t in sorted(config.iam_templates.items())},
         monitoring=None if events is None else Monitoring(
             events.rule_name, events.log_group, events.retention_days),

@@ -46,6 +46,13 @@ _IAM_VARIABLE = re.compile(r"\$\{[^}]*\}")
 _SEGMENTS = {"service": re.compile(r"[a-z0-9*?-]+"), "region": re.compile(r"[a-z0-9*?-]*"),
              "account": re.compile(r"([0-9]{12}|aws|[0-9*?]*\*[0-9*?]*)?")}
 UNKNOWN = "(known after apply)"
+# what a role trust policy may grant (IAM: "AssumeRole policy may only specify STS AssumeRole
+# actions"), and the shapes of an AWS principal
+ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+                  "sts:SetContext", "sts:SetSourceIdentity", "sts:TagSession")
+_AWS_PRINCIPAL = re.compile(
+    r"[0-9]{12}|arn:aws[a-z-]*:(iam::[0-9]{12}:(root|(user|role|federated-user)/\S+)"
+    r"|sts::[0-9]{12}:assumed-role/\S+)")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -173,7 +180,20 @@ def _shape_by_type(statement: Mapping[str, Any], path: str,
     for key in ("Principal", "NotPrincipal"):
         if key in statement:
             found += _principal(statement[key], child_path(path, key))
+    for where, action in each(statement.get("Action", []), child_path(path, "Action")):
+        if isinstance(action, str) and action_error(action) is None and not _assumes(action):
+            found.append(Finding(where, (
+                f"action {action!r} cannot be granted by a role trust policy, which allows "
+                f"only assuming the role ({', '.join(ASSUME_ACTIONS)})")))
     return found
+
+
+def _assumes(action: str) -> bool:
+    """Whether `action` (wildcards allowed) names one of the actions a trust policy grants."""
+    if action == "*":
+        return True
+    pattern = re.compile(re.escape(action.lower()).replace(r"\*", ".*").replace(r"\?", "."))
+    return any(pattern.fullmatch(a.lower()) for a in ASSUME_ACTIONS)
 
 
 def _principal(value: Any, path: str) -> list[Finding]:
@@ -182,8 +202,24 @@ def _principal(value: Any, path: str) -> list[Finding]:
     if not isinstance(value, Mapping):
         return [Finding(path, "a principal is \"*\" or a mapping of AWS, Service, Federated "
                         "or CanonicalUser to names")]
-    return [Finding(child_path(path, k), f"unknown principal type {k!r} (expected one of: "
-                    f"{', '.join(_PRINCIPAL_KEYS)})") for k in value if k not in _PRINCIPAL_KEYS]
+    found = [Finding(child_path(path, k), f"unknown principal type {k!r} (expected one of: "
+                     f"{', '.join(_PRINCIPAL_KEYS)})") for k in value if k not in _PRINCIPAL_KEYS]
+    for where, name in each(value.get("AWS", []), child_path(path, "AWS")):
+        if not _aws_principal(name):
+            found.append(Finding(where, (
+                f"AWS principal {name!r} is not \"*\", an account id or an IAM ARN "
+                "(arn:aws:iam::ACCOUNT:root, ...:role/NAME, ...:user/NAME)")))
+    return found
+
+
+def _aws_principal(name: Any) -> bool:
+    """`*`, a 12-digit account id, or an IAM or STS ARN of an account (values known only after
+    apply, and placeholders reported elsewhere, pass)."""
+    if not isinstance(name, str):
+        return False
+    if name == "*" or UNKNOWN in name or PLACEHOLDER_RE.search(name):
+        return True
+    return bool(_AWS_PRINCIPAL.fullmatch(name))
 
 
 def action_error(action: Any, extra_services: Collection[str] = ()) -> str | None:

@@ -26,15 +26,6 @@ _read, _write = Permission.read, Permission.write
 _SHARED: Mapping[tuple[str, str], Permission] = {
     # STS answers GetCallerIdentity for any valid credentials; no policy can deny it.
     ("sts", "GetCallerIdentity"): _read(),
-    # IAM roles under settings.iam.path (reconciler/aws/iam_roles.py; the policies are the
-    # iam_policy kind's); creating with tags needs the Tag* action too
-    ("iam", "ListRoles"): _read("iam:ListRoles"),
-    ("iam", "GetRole"): _read("iam:GetRole"),
-    ("iam", "ListAttachedRolePolicies"): _read("iam:ListAttachedRolePolicies"),
-    ("iam", "CreateRole"): _write("iam:CreateRole", "iam:TagRole"),
-    ("iam", "UpdateAssumeRolePolicy"): _write("iam:UpdateAssumeRolePolicy"),
-    ("iam", "UpdateRole"): _write("iam:UpdateRole"),
-    ("iam", "DeleteRole"): _write("iam:DeleteRole"),
     # the apply lease (settings.lock): taken, renewed and released by apply and force-unlock;
     # a refused write returns the holder's item, so no GetItem is needed
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),

@@ -39,7 +39,7 @@ class RoleSpec:
     policies: tuple[str, ...]  # rendered names of the tenant's policies attached to the role
 
 
-def _render_attach(attach: Attachments, values: Mapping[str, str]) -> Attachments:
+def render_attach(attach: Attachments, values: Mapping[str, str]) -> Attachments:
     def names(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted({substitute(n, values) for n in items}))
 
@@ -57,7 +57,7 @@ def policy_specs(desired: Desired, tenant: str, values: Mapping[str, str]) -> li
             tenant=tenant, template=name, policy_name=substitute(template.policy_name, values),
             path=desired.settings.iam_path, description=substitute(template.description, values),
             document=render_value(template.document, values),
-            attach=_render_attach(attach, values)))
+            attach=render_attach(attach, values)))
     return specs
 
 

@@ -160,6 +160,9 @@ class Kind:
     # for kinds other than tenant: (factory, desired, live tenants, scope=, parallelism=)
     read: Callable[..., Any] | None = None
     read_targeted: Callable[..., Any] | None = None
+    # a read that needs every kind's objects first: (factory, desired, live, parallelism=)
+    # -> live with what it found (the iam_policy kind looks up the principals it would attach)
+    read_after: Callable[..., Any] | None = None
     depends_on: tuple[str, ...] = ()
     known_after_create: tuple[str, ...] = ()  # plan-JSON keys only apply can fill in
     tenant_of: Callable[[str], str] = plain

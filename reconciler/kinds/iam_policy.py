@@ -71,8 +71,7 @@ def tenant_of(name: str) -> str:
 
 
 def principals(attach: Attachments) -> list[str]:
-    return sorted([f"role/{n}" for n in attach.roles] + [f"group/{n}" for n in attach.groups]
-                  + [f"user/{n}" for n in attach.users])
+    return [str(p) for p in attach.principals()]
 
 
 def _encode_attach(value: Attachments) -> dict[str, list[str]]:
@@ -165,6 +164,10 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
     ("iam", "DetachGroupPolicy"): _write_op("iam:DetachGroupPolicy"),
     ("iam", "AttachUserPolicy"): _write_op("iam:AttachUserPolicy"),
     ("iam", "DetachUserPolicy"): _write_op("iam:DetachUserPolicy"),
+    # the principals a plan would attach to must exist (reconciler/aws/iam_principals.py)
+    ("iam", "GetRole"): _read_op("iam:GetRole"),
+    ("iam", "GetGroup"): _read_op("iam:GetGroup"),
+    ("iam", "GetUser"): _read_op("iam:GetUser"),
 }
 
 
@@ -185,6 +188,12 @@ def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
     from reconciler.kinds.iam_policy_plan import read_policies
 
     return read_policies(factory, desired, live, parallelism=parallelism)
+
+
+def _read_after(factory: Any, desired: Any, live: Any, *, parallelism: int = 8) -> Any:
+    from reconciler.kinds.iam_principals import read_missing
+
+    return read_missing(factory, desired, live, parallelism=parallelism)
 
 
 def _show(change: Any) -> list[str]:
@@ -208,6 +217,7 @@ IAM_POLICY = Kind(
     edges=_edges,
     read=_read,
     read_targeted=_read,
+    read_after=_read_after,
     depends_on=("tenant",),
     known_after_create=("arn",),
     tenant_of=tenant_of,

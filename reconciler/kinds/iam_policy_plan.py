@@ -115,8 +115,7 @@ def _owned(found: Any, settings: Settings, key_of: Mapping[str, str]) -> dict[st
         out[key] = IamPolicy(
             name=key, policy_name=policy.name, path=policy.path,
             document=dict(policy.document or {}), description=policy.description,
-            attach=Attachments(tuple(sorted(got.roles)), tuple(sorted(got.groups)),
-                               tuple(sorted(got.users))) if got else Attachments(),
+            attach=got or Attachments(),
             arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
             tags=tags)
     return out
@@ -128,6 +127,9 @@ def _unknown(document: Any) -> bool:
 
 def plan_policies(builder: Any) -> None:
     """Add the policy changes of `builder` (a `PlanBuilder`, tenant changes already in)."""
+    from reconciler.kinds.iam_principals import refuse_missing
+    from reconciler.kinds.iam_role_plan import role_principals
+
     desired, live, names = builder.desired, builder.live, builder.names
     have: Mapping[str, IamPolicy] = live.objects.get(KIND, {})
     tenant_changes = [c for c in builder.changes if c.address.kind == "tenant"]
@@ -137,12 +139,13 @@ def plan_policies(builder: Any) -> None:
                         if c.action == TenantAction.DELETE_TENANT)
     wanted = desired_policies(desired, live, created, names)
     waiting = {c.tenant for c in builder.conflicts}  # left alone until the config chooses
+    roles = role_principals(desired, live)  # their attachments are the iam_role kind's
     changes: list[Change] = []
     for key, policy in wanted.items():
         tenant = tenant_of(key)
         if tenant in waiting or (tenant not in live.tenants and tenant not in created):
             continue
-        changes += _plan_one(policy, have.get(key))
+        changes += _plan_one(policy, have.get(key), roles)
         builder.notices += _description_notice(policy, have.get(key))
     for key, old in have.items():
         tenant = tenant_of(key)
@@ -151,31 +154,35 @@ def plan_policies(builder: Any) -> None:
         if tenant in desired.tenants or tenant in deleted or (
                 desired.settings.prune and tenant not in live.tenants):
             changes.append(Change(Address(KIND, key), Action.DELETE_POLICY, before=old))
+    refuse_missing(desired, live, changes)
     builder.changes.extend(changes)
 
 
-def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
+def _plan_one(want: IamPolicy, have: IamPolicy | None,
+              roles: frozenset[str] = frozenset()) -> list[Change]:
+    """`roles`: principals whose attachments another kind manages, left out here."""
     address = Address(KIND, want.name)
     if have is None:
         return [Change(address, Action.CREATE_POLICY, after=want),
                 *(Change(address, Action.ATTACH_POLICY,
                          after=Attachment(p, want.policy_name, want.path))
-                  for p in principals(want.attach))]
+                  for p in principals(want.attach) if p not in roles)]
     if have.policy_name != want.policy_name:
         # the template renamed it: IAM cannot rename a policy, so a new one replaces it
         return [Change(address, Action.DELETE_POLICY, before=have,
                        reason=f"renamed to {want.policy_name} by its template"),
-                *_plan_one(want, None)]
+                *_plan_one(want, None, roles)]
     if have.path != want.path:
         # nor move it, and its name is taken until it is deleted (`policy_edges`)
         return [Change(address, Action.DELETE_POLICY, before=have,
                        reason=f"moved to path {want.path}: IAM cannot change a policy's path"),
-                *_plan_one(want, None)]
+                *_plan_one(want, None, roles)]
     changes = []
     if _unknown(want.document) or not equivalent(have.document, want.document):
         changes.append(Change(address, Action.UPDATE_DOCUMENT, before=have, after=want,
                               reason=_reason(have, want)))
-    wanted, found = set(principals(want.attach)), set(principals(have.attach))
+    wanted = set(principals(want.attach)) - roles
+    found = set(principals(have.attach)) - roles
     changes += [Change(address, Action.ATTACH_POLICY,
                        after=Attachment(p, have.policy_name, have.path))
                 for p in sorted(wanted - found)]

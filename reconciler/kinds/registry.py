@@ -12,6 +12,7 @@ from typing import Any
 from reconciler.errors import RunError
 from reconciler.kinds.base import ActionSpec, Kind
 from reconciler.kinds.iam_policy import IAM_POLICY
+from reconciler.kinds.iam_role import IAM_ROLE
 from reconciler.kinds.tenant import TENANT
 from reconciler.state import Desired, Live
 
@@ -48,6 +49,7 @@ def kinds() -> tuple[Kind, ...]:
 
 register(TENANT)
 register(IAM_POLICY)
+register(IAM_ROLE)
 
 
 def kind(name: str) -> Kind:
@@ -87,7 +89,8 @@ def write(ctx: Any, change: Any) -> None:
 def read_account(factory: Any, desired: Desired, *, scope: frozenset[str] | None = None,
                  parallelism: int = 8, all_tenants: bool = False) -> Live:
     """Tenants first (bulk, or targeted to `scope`), then each other kind's objects, which
-    its reader may look up by the tenants just read (ids and ARNs for rendered documents)."""
+    its reader may look up by the tenants just read (ids and ARNs for rendered documents),
+    then the reads that need every kind's objects (`Kind.read_after`)."""
     reader = TENANT.read_targeted if scope is not None else TENANT.read
     assert reader is not None
     live: Live = reader(factory, desired, scope=scope, parallelism=parallelism,
@@ -95,4 +98,8 @@ def read_account(factory: Any, desired: Desired, *, scope: frozenset[str] | None
     objects = {kind.name: kind.read(factory, desired, live, scope=scope,
                                     parallelism=parallelism)
                for kind in kinds() if kind is not TENANT and kind.read is not None}
-    return replace(live, objects=objects) if objects else live
+    live = replace(live, objects=objects) if objects else live
+    for kind in kinds():
+        if kind.read_after is not None:
+            live = kind.read_after(factory, desired, live, parallelism=parallelism)
+    return live

@@ -67,8 +67,7 @@ def test_attachments_are_read_for_declared_and_for_attached_policies_only(
 
     assert factory.call_counts() == {"GetPolicy": 3, "GetPolicyVersion": 3,
                                      "ListEntitiesForPolicy": 2, "ListPolicies": 1}
-    assert policies["attached"].attachments == Attachments(roles=frozenset({"ops"}),
-                                                           users=frozenset({"ops"}))
+    assert policies["attached"].attachments == Attachments(roles=("ops",), users=("ops",))
     assert policies["declared"].attachments == Attachments()
     assert policies["neither"].attachments == Attachments()
 

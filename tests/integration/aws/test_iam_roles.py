@@ -10,9 +10,12 @@ from botocore.exceptions import ClientError
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.iam_model import LiveRole, Principal, RoleSpec
 from reconciler.aws.iam_read import read_role
+from reconciler.aws.iam_role_read import attached_policies, list_roles, role_tags
 from reconciler.aws.iam_roles import (
+    attach_role_policy,
     create_role,
     delete_role,
+    detach_role_policy,
     update_role_max_session,
     update_role_trust,
 )
@@ -122,7 +125,9 @@ def test_delete_role_detaches_its_policies_first_and_tolerates_a_second_delete(
     lambda ctx, role: update_role_trust(ctx, role, OTHER_TRUST),
     lambda ctx, role: update_role_max_session(ctx, role, 7200),
     lambda ctx, role: delete_role(ctx, role),
-], ids=["trust", "max-session", "delete"])
+    lambda ctx, role: attach_role_policy(ctx, role, "arn:aws:iam::123456789012:policy/x"),
+    lambda ctx, role: detach_role_policy(ctx, role, "arn:aws:iam::123456789012:policy/x"),
+], ids=["trust", "max-session", "delete", "attach", "detach"])
 def test_a_role_without_the_ownership_tag_is_refused_before_any_call(
         factory: ClientFactory, iam_seed: IamSeeder, write) -> None:  # type: ignore[no-untyped-def]
     iam_seed.role("theirs", {"team": "other"})
@@ -136,17 +141,37 @@ def test_a_role_without_the_ownership_tag_is_refused_before_any_call(
     assert _read(factory, "theirs").trust_policy == TRUST
 
 
-def test_a_role_with_an_inline_policy_is_not_deleted_and_says_why(
+def test_delete_role_removes_inline_policies_and_instance_profile_membership_first(
         factory: ClientFactory, iam_seed: IamSeeder) -> None:
     role = create_role(context(factory), SPEC)
     iam_seed.iam.put_role_policy(RoleName=SPEC.name, PolicyName="inline",
                                  PolicyDocument=json.dumps(document()))
+    iam_seed.iam.create_instance_profile(InstanceProfileName="profile")
+    iam_seed.iam.add_role_to_instance_profile(InstanceProfileName="profile",
+                                              RoleName=SPEC.name)
 
-    with pytest.raises(RunError, match=r"^iam_role\.tenant-a-sender could not be deleted: IAM "
-                                         r"answered DeleteConflict"):
-        delete_role(context(factory), role)
+    delete_role(context(factory), role)
 
-    assert read_role(factory, SPEC.name, OWNERSHIP) is not None
+    assert read_role(factory, SPEC.name, OWNERSHIP) is None
+    assert (factory.calls["DeleteRolePolicy"], factory.calls["RemoveRoleFromInstanceProfile"],
+            factory.calls["DeleteRole"]) == (1, 1, 1)
+    profile = iam_seed.iam.get_instance_profile(InstanceProfileName="profile")
+    assert profile["InstanceProfile"]["Roles"] == []
+
+
+def test_a_role_attached_to_a_policy_by_attach_role_policy_lists_it(
+        factory: ClientFactory, emulator: Emulator) -> None:
+    ctx = context(factory)
+    role = create_role(ctx, SPEC)
+    policy = create_policy(ctx, "send", PATH, document())
+
+    attach_role_policy(ctx, role, policy.arn)
+    attach_role_policy(ctx, role, policy.arn)
+
+    assert _read(factory).attached == frozenset({policy.arn})
+    detach_role_policy(ctx, role, policy.arn)
+    detach_role_policy(ctx, role, policy.arn)
+    assert _read(factory).attached == frozenset()
 
 
 def test_trust_update_right_after_create_retries_no_such_entity(
@@ -167,3 +192,26 @@ def test_an_unknown_role_fails_the_trust_update(factory: ClientFactory,
 
     with pytest.raises(ClientError, match="NoSuchEntity"):
         update_role_trust(context(factory), ghost, OTHER_TRUST)
+
+
+def test_listing_roles_pages_each_path_prefix_once_and_reads_no_tags(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for n in range(3):
+        iam_seed.role(f"r{n}", OWNED)
+    iam_seed.role("nested", OWNED, path=f"{PATH}customers/")
+    iam_seed.role("elsewhere", OWNED, path="/other/")
+    client = factory.client("iam")
+
+    listed = list_roles(client, [PATH, f"{PATH}customers/"], page_size=2)
+
+    assert sorted(listed) == ["nested", "r0", "r1", "r2"]
+    assert listed["nested"].path == f"{PATH}customers/" and listed["r0"].trust_policy == TRUST
+    assert all(r.tags == {} for r in listed.values())
+    assert dict(factory.call_counts()) == {"ListRoles": 2}  # 4 roles, 2 a page, one prefix
+
+
+def test_a_roles_attached_policies_and_tags_are_none_once_it_is_gone(
+        factory: ClientFactory, emulator: Emulator) -> None:
+    client = factory.client("iam")
+    assert attached_policies(client, "ghost") is None
+    assert role_tags(client, "ghost") is None

@@ -163,8 +163,7 @@ def test_iam_policies_versions_tags_attachments_and_roles_survive_a_restart(
     assert [v.version_id for v in policy.versions or ()] == ["v1", "v2", "v3"]
     assert policy.tags == {"managed-by": "ses-reconciler", "tenant": "A"}
     assert policy.description == "tenant A sends"
-    assert policy.attachments == Attachments(frozenset({"a-sender"}), frozenset({"senders"}),
-                                             frozenset({"mailer"}))
+    assert policy.attachments == Attachments(("a-sender",), ("senders",), ("mailer",))
     assert counted["Policy"]["AttachmentCount"] == 3
     assert after["policies"]["theirs"].owned is False
     role = after["roles"]["a-sender"]

@@ -203,5 +203,5 @@ def test_local_serve_answers_iam_and_keeps_policies_and_roles_across_a_restart(
         again, "/ses-reconciler/", ownership)
 
     assert after == before
-    assert after[0]["ses-a-sender"].attachments == Attachments(roles=frozenset({"a-sender"}))
+    assert after[0]["ses-a-sender"].attachments == Attachments(roles=("a-sender",))
     assert after[1]["a-sender"].attached == frozenset({policy.arn})

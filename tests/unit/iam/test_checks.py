@@ -112,6 +112,38 @@ def test_a_trust_policy_with_an_unknown_principal_type_is_refused() -> None:
                               "CanonicalUser)")
 
 
+@pytest.mark.parametrize("action", ["sts:AssumeRole", "sts:assumerolewithsaml",
+                                    "sts:Assume*", "sts:TagSession", "*"])
+def test_a_trust_policy_grants_the_actions_of_assuming_a_role(action: str) -> None:
+    assert check_document(_doc(_trust(Action=action)), policy_type="trust") == []
+
+
+@pytest.mark.parametrize("action", ["sts:GetCallerIdentity", "ses:SendEmail", "sts:Get*"])
+def test_a_trust_policy_granting_anything_else_is_refused(action: str) -> None:
+    [finding] = check_document(_doc(_trust(Action=action)), policy_type="trust")
+    assert finding.path == "Statement[0].Action"
+    assert finding.message.startswith(f"action {action!r} cannot be granted by a role trust "
+                                      "policy")
+
+
+@pytest.mark.parametrize("principal", [
+    "*", "111122223333", "arn:aws:iam::111122223333:root",
+    "arn:aws:iam::111122223333:role/path/sender", "arn:aws-cn:iam::111122223333:user/ops",
+    "arn:aws:sts::111122223333:assumed-role/sender/session", "(known after apply)"])
+def test_aws_principal_shapes_iam_accepts(principal: str) -> None:
+    assert check_document(_doc(_trust(Principal={"AWS": principal})), policy_type="trust") == []
+
+
+@pytest.mark.parametrize("principal", [
+    "customer", "11112222333", "arn:aws:iam::111122223333:policy/p",
+    "arn:aws:s3:::bucket"])
+def test_aws_principal_shapes_iam_refuses(principal: str) -> None:
+    [finding] = check_document(_doc(_trust(Principal={"AWS": [principal]})),
+                               policy_type="trust")
+    assert finding.path == "Statement[0].Principal.AWS[0]"
+    assert finding.message.startswith(f"AWS principal {principal!r} is not")
+
+
 def test_the_trust_policy_limit_is_the_quota_given() -> None:
     doc = _doc(_trust(Sid="S" * MAX_TRUST_POLICY_CHARS))
     assert check_document(doc, policy_type="trust")
