@@ -201,6 +201,68 @@ def read_policies(factory: ClientFactory, path: str, ownership: Ownership, *,
     return {p.name: p for p in sorted((p for p in found if p is not None), key=lambda p: p.name)}
 
 
+def listed_policies(factory: ClientFactory, path: str, *, page_size: int = MAX_ITEMS
+                    ) -> list[LivePolicy]:
+    """The policies under `path` as ListPolicies shows them, every page: name, ARN, default
+    version id and attachment count, but no tags (ownership unknown, `owned` False) and no
+    document. ⌈C/page_size⌉ calls."""
+    return [LivePolicy(name=str(item["PolicyName"]), path=str(item.get("Path") or "/"),
+                       arn=str(item["Arn"]), policy_id=str(item.get("PolicyId") or ""),
+                       default_version_id=str(item.get("DefaultVersionId") or ""),
+                       attachment_count=int(item.get("AttachmentCount") or 0),
+                       description=str(item.get("Description") or ""))
+            for item in list_policies(factory, path, page_size=page_size)]
+
+
+def with_documents(factory: ClientFactory, listed: Collection[LivePolicy], *,
+                   with_attachments: Collection[str] = (),
+                   parallelism: int = 8) -> dict[str, LivePolicy]:
+    """The listed policies with their default document (GetPolicyVersion each) and, for the
+    names in `with_attachments` or any with an attachment count, their attachments
+    (ListEntitiesForPolicy). Tags are not read. A policy deleted since the listing is left
+    out."""
+    client = factory.client("iam")
+
+    def one(policy: LivePolicy) -> LivePolicy | None:
+        version = _or_none(lambda: client.get_policy_version(
+            PolicyArn=policy.arn, VersionId=policy.default_version_id)["PolicyVersion"],
+                           NO_SETTLE)
+        if version is None:
+            return None
+        found = policy_attachments(client, policy.arn) if (
+            policy.name in with_attachments or policy.attachment_count) else Attachments()
+        if found is None:
+            return None
+        return replace(policy, document=document_from_wire(version.get("Document")),
+                       attachments=found)
+
+    return _each(one, listed, parallelism)
+
+
+def with_tags(factory: ClientFactory, listed: Collection[LivePolicy], ownership: Ownership,
+              *, parallelism: int = 8) -> dict[str, LivePolicy]:
+    """The listed policies with their tags and ownership (GetPolicy each: the evidence a
+    write or delete needs). A policy deleted since the listing is left out."""
+    client = factory.client("iam")
+
+    def one(policy: LivePolicy) -> LivePolicy | None:
+        wire = _or_none(lambda: client.get_policy(PolicyArn=policy.arn)["Policy"], NO_SETTLE)
+        if wire is None:
+            return None
+        tags = iam_tags(wire.get("Tags"))
+        return replace(policy, tags=tags, owned=ownership.owns(tags))
+
+    return _each(one, listed, parallelism)
+
+
+def _each(one: Callable[[LivePolicy], LivePolicy | None], listed: Collection[LivePolicy],
+          parallelism: int) -> dict[str, LivePolicy]:
+    with worker_pool(parallelism) as pool:
+        futures = [pool.submit(one, policy) for policy in listed]
+        found = [future.result() for future in futures]
+    return {p.name: p for p in sorted((p for p in found if p is not None), key=lambda p: p.name)}
+
+
 def _role(client: Any, wire: Mapping[str, Any], ownership: Ownership, attached: bool,
           settle: Settle) -> LiveRole | None:
     tags = iam_tags(wire.get("Tags"))

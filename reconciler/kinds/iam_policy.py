@@ -30,8 +30,10 @@ UNREAD_ID = ("tenant.id", "tenant.arn")  # placeholders only apply can fill for 
 
 @dataclass(frozen=True, slots=True)
 class IamPolicy:
-    """One policy, desired or live. Live-only: `arn`, `policy_id`, `version`, `tags`.
-    Desired-only: `source` (the document with the tenant's id and ARN placeholders kept)."""
+    """One policy, desired or live. Live-only: `arn`, `policy_id`, `version`, `tags`, `owned`
+    (True or False once its tags were read, None when they were not: planning would write
+    nothing to it). Desired-only: `source` (the document with the tenant's id and ARN
+    placeholders kept)."""
 
     name: str  # <tenant>/<template>
     policy_name: str
@@ -44,6 +46,7 @@ class IamPolicy:
     policy_id: str | None = None
     version: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    owned: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -103,6 +106,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
               state_key="attach", state=lambda p: principals(p.attach)),
     Attribute("version", plan_key="version", state_key="version"),
     Attribute("tags", plan_key="tags", encode=lambda t: dict(sorted(t.items())), decode=dict),
+    Attribute("owned", plan_key="owned", state_key="owned"),
 )
 
 
@@ -182,9 +186,9 @@ def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
 
 def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
           parallelism: int = 8) -> Mapping[str, IamPolicy]:
-    from reconciler.kinds.iam_policy_plan import read_policies
+    from reconciler.kinds.iam_policy_read import read_policies
 
-    return read_policies(factory, desired, live, parallelism=parallelism)
+    return read_policies(factory, desired, live, scope=scope, parallelism=parallelism)
 
 
 def _show(change: Any) -> list[str]:

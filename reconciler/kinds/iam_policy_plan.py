@@ -1,6 +1,6 @@
 """The iam_policy kind's rules: which policies a config wants, how they differ, in what order.
 
-Pure except `read_policies`, which calls the IAM gateway. A tenant's policies are planned when
+Pure (the reads are `reconciler.kinds.iam_policy_read`). A tenant's policies are planned when
 the tenant exists or is created in the same plan; a tenant created (or re-created) in the plan
 gives every policy that names its id or ARN a document `(known after apply)`, rendered by the
 writer from the created tenant. Owned policies the config no longer wants are deleted when
@@ -26,8 +26,8 @@ from reconciler.kinds.iam_policy import (
 )
 from reconciler.kinds.iam_policy import PolicyAction as Action
 from reconciler.kinds.tenant import TenantAction
-from reconciler.planning.plan import Change
-from reconciler.state import Address, Attachments, Desired, Live, Settings
+from reconciler.planning.plan import Change, Conflict
+from reconciler.state import Address, Desired, Live, Settings
 
 
 def tag_keys(settings: Settings) -> tuple[str, str]:
@@ -68,41 +68,15 @@ def desired_policies(desired: Desired, live: Live, created: frozenset[str],
     return out
 
 
-def read_policies(factory: Any, desired: Desired, live: Live, *,
-                  parallelism: int = 8) -> dict[str, IamPolicy]:
-    """The owned policies under `settings.iam_path`, keyed like the desired ones; nothing is
-    read (no call made) when the config declares no IAM template."""
-    if not wants_iam(desired):
-        return {}
-    from reconciler.aws.iam_model import Ownership
-    from reconciler.aws.iam_read import read_policies as read
-
-    settings = desired.settings
+def ownership_needed(desired: Desired, live: Live) -> frozenset[str]:
+    """Keys of the live policies whose ownership planning needs: those it would write to or
+    delete (a changed document or attachment, a renamed policy) and those no desired policy
+    keys. Pure; the reader asks it between its bulk read and its tag read. Tenants created
+    in the plan do not exist in `live`, so their documents are unknown here as in planning."""
+    have: Mapping[str, IamPolicy] = live.objects.get(KIND, {})
     wanted = desired_policies(desired, live, frozenset())
-    attached = {p.policy_name for p in wanted.values() if p.attach}
-    key_of = {p.policy_name: key for key, p in wanted.items()}
-    tenant_key, template_key = tag_keys(settings)
-    ownership = Ownership(settings.ownership_tag_key, settings.ownership_tag_value)
-    found = read(factory, settings.iam_path, ownership, with_attachments=attached,
-                 parallelism=parallelism)
-    out: dict[str, IamPolicy] = {}
-    for policy in found.values():
-        if not policy.owned:
-            continue
-        tags = dict(policy.tags)
-        key = (f"{tags[tenant_key]}/{tags[template_key]}"
-               if tenant_key in tags and template_key in tags else key_of.get(policy.name))
-        if key is None:
-            continue
-        got = policy.attachments
-        out[key] = IamPolicy(
-            name=key, policy_name=policy.name, path=policy.path,
-            document=dict(policy.document or {}), description=policy.description,
-            attach=Attachments(tuple(sorted(got.roles)), tuple(sorted(got.groups)),
-                               tuple(sorted(got.users))) if got else Attachments(),
-            arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
-            tags=tags)
-    return dict(sorted(out.items()))
+    return frozenset(key for key, policy in have.items()
+                     if key not in wanted or _plan_one(wanted[key], policy))
 
 
 def _unknown(document: Any) -> bool:
@@ -119,7 +93,8 @@ def plan_policies(builder: Any) -> None:
     deleted = frozenset(c.tenant for c in tenant_changes
                         if c.action == TenantAction.DELETE_TENANT)
     wanted = desired_policies(desired, live, created, names)
-    waiting = {c.tenant for c in builder.conflicts}  # left alone until the config chooses
+    # tenants in conflict are left alone until the config chooses
+    waiting = {c.tenant for c in builder.conflicts if c.subject is None}
     changes: list[Change] = []
     for key, policy in wanted.items():
         tenant = tenant_of(key)
@@ -133,7 +108,24 @@ def plan_policies(builder: Any) -> None:
         if tenant in desired.tenants or tenant in deleted or (
                 desired.settings.prune and tenant not in live.tenants):
             changes.append(Change(Address(KIND, key), Action.DELETE_POLICY, before=old))
-    builder.changes.extend(changes)
+    unproven = {c.address.name for c in changes
+                if c.address.name in have and have[c.address.name].owned is not True}
+    builder.changes.extend(c for c in changes if c.address.name not in unproven)
+    builder.conflicts.extend(
+        Conflict(tenant_of(key), _not_owned(have[key], desired.settings),
+                 subject=str(Address(KIND, key)))
+        for key in sorted(unproven))
+
+
+def _not_owned(policy: IamPolicy, settings: Settings) -> str:
+    tag = f"{settings.ownership_tag_key}={settings.ownership_tag_value}"
+    where = f"iam_policy.{policy.name} (policy {policy.path}{policy.policy_name})"
+    if policy.owned is None:
+        return (f"{where} differs from the config, but its ownership tag {tag} was not read, "
+                "so nothing is written to it; run plan again.")
+    return (f"{where} differs from the config but does not carry the ownership tag {tag}, so "
+            "nothing is written to it; tag it to let this tool manage it, or change the "
+            "template's policy_name.")
 
 
 def _plan_one(want: IamPolicy, have: IamPolicy | None) -> list[Change]:
