@@ -36,13 +36,15 @@ def _template(name: str, actions: list[str], attach: bool) -> dict[str, Any]:
     return body
 
 
-def _config(tmp_path: Path, sender_actions: list[str] | None = None) -> Path:
+def _config(tmp_path: Path, sender_actions: list[str] | None = None,
+            safety: dict[str, Any] | None = None) -> Path:
     templates = {"sender": _template("sender", sender_actions or ["ses:SendEmail"], True),
                  "reader": _template("reader", ["ses:GetTenant"], False)}
     tenants = {f"T{i:03d}": {"iam": ["sender", "reader"], "resources": {
         "identities": [f"t{i:03d}.example.com"], "configuration_sets": ["shared-set"],
         "templates": ["welcome"]}} for i in range(TENANTS)}
-    return write_config(tmp_path, tenants, extra_settings=NO_LIMITS, iam_templates=templates)
+    limits = {"safety": safety} if safety is not None else NO_LIMITS
+    return write_config(tmp_path, tenants, extra_settings=limits, iam_templates=templates)
 
 
 @pytest.fixture
@@ -142,3 +144,18 @@ def test_a_saved_plan_of_a_template_edit_applies_after_its_re_read(
 
     assert result.exit_code == 0, result.output[-3000:]
     assert engine("plan", edited, "--detailed-exitcode").exit_code == 0
+
+
+def test_a_template_edit_above_max_change_percent_of_the_policies_needs_force(
+        tmp_path: Path, applied: Path) -> None:
+    edited = _config(tmp_path, ["ses:SendEmail", "ses:SendBulkEmail"],
+                     safety={"max_change_percent": 40, "min_tenants": 4})
+
+    refused = engine("apply", edited, "--auto-approve")
+
+    assert refused.exit_code == 1, refused.output[-3000:]
+    assert (f"The plan changes {TENANTS} of {2 * TENANTS} managed iam_policy objects"
+            in refused.output)
+    assert "pass --force to allow it." in refused.output
+    assert engine("plan", edited, "--detailed-exitcode").exit_code == 2
+    assert engine("apply", edited, "--auto-approve", "--force").exit_code == 0
