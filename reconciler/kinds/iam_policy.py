@@ -4,13 +4,15 @@ Key: `<tenant>/<template>`, so a policy belongs to its tenant (`tenant_of`) and 
 identity when the template's `policy_name` changes. A policy is created under
 `settings.iam_path` with the ownership tag and two tags naming its tenant and template (how a
 live policy is found again when its tenant leaves the config); policies without the ownership
-tag are never read as the tool's, so nothing is planned against them and a create meeting one
-fails in one sentence (`reconciler.aws.iam_write.create_policy`).
+tag are never written: a change planned for one becomes a conflict (`iam_policy_plan`), and a
+create meeting one fails in one sentence (`reconciler.aws.iam_write.create_policy`). Tags are
+read only for the policies a plan would write (`reconciler.kinds.iam_policy_read`).
 
 Documents compare by meaning (`reconciler.iam.documents.equivalent`); a desired policy also
 carries `source`, its document with `${tenant.id}` and `${tenant.arn}` left in, so the writer
 renders the real id and ARN of a tenant created earlier in the same apply. The planning rules
-are in `reconciler.kinds.iam_policy_plan`; the IAM calls in `reconciler.aws.iam_read` and
+are in `reconciler.kinds.iam_policy_plan`, its two-phase read in
+`reconciler.kinds.iam_policy_read`; the IAM calls in `reconciler.aws.iam_read` and
 `reconciler.aws.iam_write`.
 """
 
