@@ -97,6 +97,18 @@ def test_an_unchanged_plan_costs_the_tenant_budget_plus_one_version_read_per_pol
                                 + math.ceil(policies / 1000) + policies + attached)
 
 
+def test_a_policy_under_the_path_that_the_config_does_not_name_costs_one_tag_read(
+        applied: Path, emulator: Emulator) -> None:
+    boto3.client("iam", region_name="us-east-1").create_policy(
+        PolicyName="someone-elses", Path="/ses-reconciler/", Tags=[{"Key": "team", "Value": "x"}],
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ses:GetTenant", "Resource": "*"}]}))
+    spent = _cost(emulator, applied)
+    expected = {**_tenant_budget(TENANTS), **_policy_budget(2 * TENANTS + 1, TENANTS),
+                "GetPolicyVersion": 2 * TENANTS, "GetPolicy": 1}
+    assert _calls(spent) == dict(sorted(expected.items()))
+
+
 def test_a_template_edit_adds_one_ownership_read_per_changed_policy(
         tmp_path: Path, applied: Path, emulator: Emulator) -> None:
     edited = _config(tmp_path, ["ses:SendEmail", "ses:SendBulkEmail"])
