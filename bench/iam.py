@@ -148,8 +148,11 @@ def render(result: dict[str, Any]) -> str:
         "per policy the config names and one ListEntitiesForPolicy per policy that declares "
         "attachments (or that ListPolicies shows attached). Ownership tags (GetPolicy) are "
         "read only for the policies the plan would write: none in a no-change plan, E in the "
-        "template edit's. `--only` reads the selected tenant's two policies (one with "
-        "attachments) and the ListPolicies pages, whatever the number of tenants.", "",
+        "template edit's (the two-phase read of docs/architecture.md, iam_policy; reading "
+        f"them for every policy would cost P = {p:,} more on every plan). A policy under the "
+        "path that the config does not name costs one GetPolicy per plan (its tags say whose "
+        "it is). `--only` reads the selected tenant's two policies (one with attachments) and "
+        "the ListPolicies pages, whatever the number of tenants.", "",
         "| phase | seconds | peak RSS (MB) |", "|---|---:|---:|"]
     lines += [f"| {label} | {result['phases'][phase]['seconds']:.2f} | "
               f"{result['phases'][phase]['peak_mb']:.0f} |" for phase, label in PHASES]

@@ -1,5 +1,7 @@
 """IAM answers where moto departs from IAM in a way the reconciler would notice.
 
+Requests are served one at a time (moto's IAM backend is not safe across threads).
+
 IAM sends policy documents URL-encoded, and every SDK decodes them (boto3's
 `json_decode_policies`). moto's GetPolicyVersion sends the document as plain JSON, which boto3
 then URL-decodes anyway: a literal escape such as `%41` in a document would come back as `A`
@@ -8,8 +10,14 @@ from the emulator only, and show as drift no real account would have.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
+
+# moto's IAM backend is not thread-safe (AttachRolePolicy walks every managed policy while
+# CreatePolicy adds one: "dictionary changed size during iteration"), and an apply writes IAM
+# from several threads; one request at a time, as IAM itself never fails that way.
+_SERIAL = threading.RLock()
 
 
 class IamResponses:
@@ -17,6 +25,12 @@ class IamResponses:
 
     backend: Any
     _get_param: Any
+
+    def call_action(self) -> Any:
+        from moto.core.responses import BaseResponse
+
+        with _SERIAL:
+            return BaseResponse.call_action(self)  # type: ignore[arg-type]
 
     def get_policy_version(self) -> Any:
         from moto.core.responses import ActionResult
