@@ -25,12 +25,28 @@ class IamResponses:
 
     backend: Any
     _get_param: Any
+    _get_int_param: Any
+    _get_bool_param: Any
 
     def call_action(self) -> Any:
         from moto.core.responses import BaseResponse
 
         with _SERIAL:
             return BaseResponse.call_action(self)  # type: ignore[arg-type]
+
+    def list_policies(self) -> Any:
+        """As IAM, IsTruncated only when more policies follow: moto marks a page that ends
+        exactly at the last policy as truncated, which costs an empty page more."""
+        from moto.core.responses import ActionResult
+
+        marker, max_items = self._get_param("Marker"), self._get_int_param("MaxItems", 100)
+        rest = (self._get_bool_param("OnlyAttached", False), self._get_param("PathPrefix", "/"),
+                self._get_param("Scope", "All"))
+        policies, marker = self.backend.list_policies(marker, max_items, *rest)
+        if marker is not None and not list(self.backend.list_policies(marker, 1, *rest)[0]):
+            marker = None
+        return ActionResult({"Policies": policies, "Marker": marker,
+                             "IsTruncated": bool(marker)})
 
     def get_policy_version(self) -> Any:
         from moto.core.responses import ActionResult

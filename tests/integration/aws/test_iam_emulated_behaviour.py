@@ -171,3 +171,19 @@ def test_policies_created_and_attached_from_many_threads_all_succeed(
     attached = [iam_seed.iam.list_attached_role_policies(RoleName=f"r{i}")["AttachedPolicies"]
                 for i in range(count)]
     assert all(len(a) == 1 for a in attached)
+
+
+def test_a_policy_listing_that_ends_on_a_page_boundary_is_not_truncated(
+        iam_seed: IamSeeder) -> None:
+    """As IAM: IsTruncated only when more policies follow (moto alone sent an empty page)."""
+    for i in range(4):
+        iam_seed.policy(f"p{i}", OWNED)
+
+    first = iam_seed.iam.list_policies(Scope="Local", PathPrefix="/ses-reconciler/", MaxItems=2)
+    last = iam_seed.iam.list_policies(Scope="Local", PathPrefix="/ses-reconciler/", MaxItems=2,
+                                      Marker=first["Marker"])
+
+    assert first["IsTruncated"] and len(first["Policies"]) == 2
+    assert not last["IsTruncated"] and "Marker" not in last
+    assert [p["PolicyName"] for p in first["Policies"] + last["Policies"]] == [
+        "p0", "p1", "p2", "p3"]

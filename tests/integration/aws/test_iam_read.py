@@ -197,6 +197,15 @@ def test_the_policy_listing_pages_by_marker_and_reads_no_tags(
                for p in listed)
 
 
+def test_a_listing_that_fills_its_last_page_exactly_costs_no_extra_page(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for n in range(4):
+        iam_seed.policy(f"p{n}", OWNED)
+
+    assert len(listed_policies(factory, PATH, page_size=2)) == 4
+    assert factory.call_counts() == {"ListPolicies": 2}
+
+
 def test_documents_cost_one_default_version_each_and_attachments_only_where_asked_or_counted(
         factory: ClientFactory, iam_seed: IamSeeder) -> None:
     for name in ("declared", "attached", "neither"):
