@@ -89,4 +89,3 @@ def _policy(key: str, policy: LivePolicy, *, owned: bool | None) -> IamPolicy:
                            tuple(sorted(got.users))) if got else Attachments(),
         arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
         tags=dict(policy.tags) if owned is not None else {}, owned=owned)
-
