@@ -69,6 +69,8 @@ DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
 # Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
 # only the tenants the plan touches, which would make every saved plan a 100% change.
 LIVE_MANAGED = "live_managed_tenants"
+# The same for the other kinds (kind -> managed objects), recorded when the read found any.
+LIVE_OBJECTS = "live_managed_objects"
 Progress = Callable[[int, int], None]
 
 
@@ -117,7 +119,9 @@ class Run:
         self._live = live
         plan = make_plan(self.desired, live, scope=scope)
         if scope is None:  # a saved plan re-reads only what it touches; keep the whole count
-            plan = replace(plan, meta={**plan.meta, LIVE_MANAGED: _managed(live, self.desired)})
+            objects = _managed_objects(live)
+            plan = replace(plan, meta={**plan.meta, LIVE_MANAGED: _managed(live, self.desired),
+                                       **({LIVE_OBJECTS: objects} if objects else {})})
         return PlanResult(self.desired, live, plan)
 
     def _scope(self, only: tuple[str, ...], changed_since: str | None,
@@ -153,9 +157,13 @@ class Run:
         managed = result.plan.meta.get(LIVE_MANAGED)
         if not isinstance(managed, int):
             managed = _managed(result.live, self.desired)
+        objects = result.plan.meta.get(LIVE_OBJECTS)
+        if not isinstance(objects, dict):
+            objects = _managed_objects(result.live)
         owned = {n for n, t in result.live.tenants.items() if _owned(t.tags, self.desired)}
         check_safety(result.plan, self.desired.settings, live_managed_count=managed,
-                     allow_delete=allow_delete, force=force, owned=owned)
+                     allow_delete=allow_delete, force=force, owned=owned,
+                     managed_objects=objects)
         executor = Executor(self.factory, result.live, parallelism=self.parallelism)
         return executor.apply(result.plan, progress=progress, stop=stop)
 
@@ -184,6 +192,14 @@ class Run:
 def _managed(live: Live, desired: Desired) -> int:
     """Owned tenants in what was read: the base of the safety percentages."""
     return sum(1 for t in live.tenants.values() if _owned(t.tags, desired))
+
+
+def _managed_objects(live: Live) -> dict[str, int]:
+    """kind -> live objects read as the tool's (all but those proven not owned): the base of
+    each other kind's safety percentages."""
+    counts = {kind: sum(1 for o in objects.values() if getattr(o, "owned", None) is not False)
+              for kind, objects in live.objects.items()}
+    return {kind: n for kind, n in sorted(counts.items()) if n}
 
 
 def _owned(tags: object, desired: Desired) -> bool:

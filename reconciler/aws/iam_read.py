@@ -1,26 +1,25 @@
 """IAM policies and roles under the tool's path, read with a known number of calls.
 
-Policies (C listed under `path`, O of them owned, A owned ones with attachments to read):
+The iam_policy kind reads policies in pieces (`reconciler.kinds.iam_policy_read`), with L
+listed under `path`, D of them named by the config, A of those with attachments, T whose tags
+are needed:
 
-- ListPolicies (`Scope=Local`, `PathPrefix=path`, `MaxItems` 1,000, Marker paging): ⌈C/1000⌉;
-- GetPolicy per listed policy: C. Ownership lives in the tags, and neither ListPolicies nor
-  GetAccountAuthorizationDetails returns a policy's tags (AWS and moto alike); GetPolicy returns
-  them with the fresh default version id and the attachment count, where ListPolicyTags would
-  return the tags alone;
-- GetPolicyVersion of the default version per owned policy: O;
-- ListEntitiesForPolicy per owned policy that declares attachments or whose AttachmentCount is
-  above zero (an undeclared attachment is drift): A;
-- with `versions=True`, ListPolicyVersions per owned policy: O more.
+- `listed_policies`: ListPolicies (`Scope=Local`, `PathPrefix=path`, `MaxItems` 1,000, Marker
+  paging): ⌈L/1000⌉. Names, ARNs, default version ids and attachment counts; no tags (neither
+  ListPolicies nor GetAccountAuthorizationDetails returns a policy's tags, AWS and moto alike);
+- `with_documents`: GetPolicyVersion of the default version: D, + ListEntitiesForPolicy for
+  those that declare attachments or whose AttachmentCount is above zero: A;
+- `with_tags`: GetPolicy (tags, hence ownership): T.
 
-Total ⌈C/1000⌉ + C + O + A; with every listed policy owned, ⌈P/1000⌉ + 2P + A.
+A plan that changes nothing, with every listed policy the config's: ⌈P/1000⌉ + P + A.
 
-`bulk=True` lists with GetAccountAuthorizationDetails (`Filter=LocalManagedPolicy`, every
-customer-managed policy of the account, L of them, with every version's document) instead:
-⌈L/1000⌉ + C + A, versions included — ⌈P/1000⌉ + P + A when the account's customer-managed
-policies are the tool's. IAM may cut its pages short of MaxItems (moto never pages it), and
-the permission iam:GetAccountAuthorizationDetails reads every policy, role, group and user of
-the account, which a least-privilege reviewer may refuse. Foreign policies under the path cost
-their GetPolicy and nothing else either way; their documents are never read.
+`read_policies` reads every listed policy whole instead (GetPolicy each, then the document of
+the owned ones): ⌈C/1000⌉ + C + O + A, + O with `versions=True`. `bulk=True` lists with
+GetAccountAuthorizationDetails (`Filter=LocalManagedPolicy`, every customer-managed policy of
+the account, L of them, with every version's document): ⌈L/1000⌉ + C + A. IAM may cut its
+pages short of MaxItems (moto never pages it), and iam:GetAccountAuthorizationDetails reads
+every policy, role, group and user of the account, which a least-privilege reviewer may
+refuse.
 
 Roles (R listed, O owned): ListRoles (PathPrefix, 1,000 a page) ⌈R/1000⌉, GetRole per listed
 role (ListRoles returns no tags) R, ListAttachedRolePolicies per owned role O. A targeted read
@@ -197,6 +196,69 @@ def read_policies(factory: ClientFactory, path: str, ownership: Ownership, *,
 
     with worker_pool(parallelism) as pool:
         futures = [pool.submit(one, item) for item in listed]
+        found = [future.result() for future in futures]
+    return {p.name: p for p in sorted((p for p in found if p is not None), key=lambda p: p.name)}
+
+
+def listed_policies(factory: ClientFactory, path: str, *, page_size: int = MAX_ITEMS
+                    ) -> list[LivePolicy]:
+    """The policies under `path` as ListPolicies shows them, every page: name, ARN, default
+    version id and attachment count, but no tags (ownership unknown, `owned` False) and no
+    document. ⌈C/page_size⌉ calls."""
+    return [LivePolicy(name=str(item["PolicyName"]), path=str(item.get("Path") or "/"),
+                       arn=str(item["Arn"]), policy_id=str(item.get("PolicyId") or ""),
+                       default_version_id=str(item.get("DefaultVersionId") or ""),
+                       attachment_count=int(item.get("AttachmentCount") or 0))
+            for item in list_policies(factory, path, page_size=page_size)]
+
+
+def with_documents(factory: ClientFactory, listed: Collection[LivePolicy], *,
+                   with_attachments: Collection[str] = (),
+                   parallelism: int = 8) -> dict[str, LivePolicy]:
+    """The listed policies with their default document (GetPolicyVersion each) and, for the
+    names in `with_attachments` or any with an attachment count, their attachments
+    (ListEntitiesForPolicy). Tags are not read. A policy deleted since the listing is left
+    out."""
+    client = factory.client("iam")
+
+    def one(policy: LivePolicy) -> LivePolicy | None:
+        version = _or_none(lambda: client.get_policy_version(
+            PolicyArn=policy.arn, VersionId=policy.default_version_id)["PolicyVersion"],
+                           NO_SETTLE)
+        if version is None:
+            return None
+        found = policy_attachments(client, policy.arn) if (
+            policy.name in with_attachments or policy.attachment_count) else Attachments()
+        if found is None:
+            return None
+        return replace(policy, document=document_from_wire(version.get("Document")),
+                       attachments=found)
+
+    return _each(one, listed, parallelism)
+
+
+def with_tags(factory: ClientFactory, listed: Collection[LivePolicy], ownership: Ownership,
+              *, parallelism: int = 8) -> dict[str, LivePolicy]:
+    """The listed policies with their tags, ownership and description (GetPolicy each: the
+    evidence a write or delete needs; ListPolicies returns neither
+    tags nor description). A policy deleted since the listing is left out."""
+    client = factory.client("iam")
+
+    def one(policy: LivePolicy) -> LivePolicy | None:
+        wire = _or_none(lambda: client.get_policy(PolicyArn=policy.arn)["Policy"], NO_SETTLE)
+        if wire is None:
+            return None
+        tags = iam_tags(wire.get("Tags"))
+        return replace(policy, tags=tags, owned=ownership.owns(tags),
+                       description=str(wire.get("Description") or ""))
+
+    return _each(one, listed, parallelism)
+
+
+def _each(one: Callable[[LivePolicy], LivePolicy | None], listed: Collection[LivePolicy],
+          parallelism: int) -> dict[str, LivePolicy]:
+    with worker_pool(parallelism) as pool:
+        futures = [pool.submit(one, policy) for policy in listed]
         found = [future.result() for future in futures]
     return {p.name: p for p in sorted((p for p in found if p is not None), key=lambda p: p.name)}
 

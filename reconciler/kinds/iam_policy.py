@@ -4,13 +4,15 @@ Key: `<tenant>/<template>`, so a policy belongs to its tenant (`tenant_of`) and 
 identity when the template's `policy_name` changes. A policy is created under
 `settings.iam_path` with the ownership tag and two tags naming its tenant and template (how a
 live policy is found again when its tenant leaves the config); policies without the ownership
-tag are never read as the tool's, so nothing is planned against them and a create meeting one
-fails in one sentence (`reconciler.aws.iam_write.create_policy`).
+tag are never written: a change planned for one becomes a conflict (`iam_policy_plan`), and a
+create meeting one fails in one sentence (`reconciler.aws.iam_write.create_policy`). Tags are
+read only for the policies a plan would write (`reconciler.kinds.iam_policy_read`).
 
 Documents compare by meaning (`reconciler.iam.documents.equivalent`); a desired policy also
 carries `source`, its document with `${tenant.id}` and `${tenant.arn}` left in, so the writer
 renders the real id and ARN of a tenant created earlier in the same apply. The planning rules
-are in `reconciler.kinds.iam_policy_plan`; the IAM calls in `reconciler.aws.iam_read` and
+are in `reconciler.kinds.iam_policy_plan`, its two-phase read in
+`reconciler.kinds.iam_policy_read`; the IAM calls in `reconciler.aws.iam_read` and
 `reconciler.aws.iam_write`.
 """
 
@@ -30,8 +32,10 @@ UNREAD_ID = ("tenant.id", "tenant.arn")  # placeholders only apply can fill for 
 
 @dataclass(frozen=True, slots=True)
 class IamPolicy:
-    """One policy, desired or live. Live-only: `arn`, `policy_id`, `version`, `tags`.
-    Desired-only: `source` (the document with the tenant's id and ARN placeholders kept)."""
+    """One policy, desired or live. Live-only: `arn`, `policy_id`, `version`, `tags`, `owned`
+    (True or False once its tags were read, None when they were not: planning would write
+    nothing to it). Desired-only: `source` (the document with the tenant's id and ARN
+    placeholders kept)."""
 
     name: str  # <tenant>/<template>
     policy_name: str
@@ -44,6 +48,7 @@ class IamPolicy:
     policy_id: str | None = None
     version: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    owned: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,6 +107,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
               state_key="attach", state=lambda p: principals(p.attach)),
     Attribute("version", plan_key="version", state_key="version"),
     Attribute("tags", plan_key="tags", encode=lambda t: dict(sorted(t.items())), decode=dict),
+    Attribute("owned", plan_key="owned", state_key="owned"),
 )
 
 
@@ -185,9 +191,9 @@ def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
 
 def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
           parallelism: int = 8) -> Mapping[str, IamPolicy]:
-    from reconciler.kinds.iam_policy_plan import read_policies
+    from reconciler.kinds.iam_policy_read import read_policies
 
-    return read_policies(factory, desired, live, parallelism=parallelism)
+    return read_policies(factory, desired, live, scope=scope, parallelism=parallelism)
 
 
 def _read_after(factory: Any, desired: Any, live: Any, *, parallelism: int = 8) -> Any:

@@ -1,6 +1,6 @@
 """The iam_policy kind's rules: which policies a config wants, how they differ, in what order.
 
-Pure except `read_policies`, which calls the IAM gateway. A tenant's policies are planned when
+Pure (the reads are `reconciler.kinds.iam_policy_read`). A tenant's policies are planned when
 the tenant exists or is created in the same plan; a tenant created (or re-created) in the plan
 gives every policy that names its id or ARN a document `(known after apply)`, rendered by the
 writer from the created tenant. Owned policies the config no longer wants are deleted when
@@ -26,8 +26,8 @@ from reconciler.kinds.iam_policy import (
 )
 from reconciler.kinds.iam_policy import PolicyAction as Action
 from reconciler.kinds.tenant import TenantAction
-from reconciler.planning.plan import Change
-from reconciler.state import Address, Attachments, Desired, Live, Settings
+from reconciler.planning.plan import Change, Conflict
+from reconciler.state import Address, Desired, Live, Settings
 
 
 def tag_keys(settings: Settings) -> tuple[str, str]:
@@ -68,57 +68,18 @@ def desired_policies(desired: Desired, live: Live, created: frozenset[str],
     return out
 
 
-def read_policies(factory: Any, desired: Desired, live: Live, *,
-                  parallelism: int = 8) -> dict[str, IamPolicy]:
-    """The owned policies under `settings.iam_path`, keyed like the desired ones; nothing is
-    read (no call made) when the config declares no IAM template. A wanted policy of an
-    existing tenant missing there is looked for at every path (`aws.iam_lookup`): an owned
-    one found elsewhere (the path setting changed) is returned, so the plan moves it."""
-    if not wants_iam(desired):
-        return {}
-    from reconciler.aws.iam_lookup import policies_named
-    from reconciler.aws.iam_model import Ownership
-    from reconciler.aws.iam_read import read_policies as read
-
-    settings = desired.settings
+def ownership_needed(desired: Desired, live: Live) -> frozenset[str]:
+    """Keys of the live policies whose ownership planning needs: those it would write to or
+    delete (a changed document or attachment, a renamed policy) and those no desired policy
+    keys. Pure; the reader asks it between its bulk read and its tag read. Tenants created
+    in the plan do not exist in `live`, so their documents are unknown here as in planning."""
+    have: Mapping[str, IamPolicy] = live.objects.get(KIND, {})
     wanted = desired_policies(desired, live, frozenset())
-    attached = {p.policy_name for p in wanted.values() if p.attach}
-    key_of = {p.policy_name.lower(): key for key, p in wanted.items()}
-    ownership = Ownership(settings.ownership_tag_key, settings.ownership_tag_value)
-    found = read(factory, settings.iam_path, ownership, with_attachments=attached,
-                 parallelism=parallelism)
-    out = _owned(found.values(), settings, key_of)
-    missing = {p.policy_name for key, p in wanted.items()
-               if key not in out and tenant_of(key) in live.tenants}
-    if missing:
-        elsewhere = policies_named(factory.client("iam"), missing, ownership,
-                                   skip_path=settings.iam_path)
-        out = {**_owned(elsewhere.values(), settings, key_of), **out}
-    return dict(sorted(out.items()))
+    from reconciler.kinds.iam_role_plan import role_principals
 
-
-def _owned(found: Any, settings: Settings, key_of: Mapping[str, str]) -> dict[str, IamPolicy]:
-    """The owned ones of `found` (`LivePolicy`s), keyed by their tenant and template tags, or
-    else by the wanted policy of their name."""
-    tenant_key, template_key = tag_keys(settings)
-    out: dict[str, IamPolicy] = {}
-    for policy in found:
-        if not policy.owned:
-            continue
-        tags = dict(policy.tags)
-        key = (f"{tags[tenant_key]}/{tags[template_key]}"
-               if tenant_key in tags and template_key in tags
-               else key_of.get(policy.name.lower()))
-        if key is None:
-            continue
-        got = policy.attachments
-        out[key] = IamPolicy(
-            name=key, policy_name=policy.name, path=policy.path,
-            document=dict(policy.document or {}), description=policy.description,
-            attach=got or Attachments(),
-            arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
-            tags=tags)
-    return out
+    roles = role_principals(desired, live)
+    return frozenset(key for key, policy in have.items()
+                     if key not in wanted or _plan_one(wanted[key], policy, roles))
 
 
 def _unknown(document: Any) -> bool:
@@ -138,7 +99,8 @@ def plan_policies(builder: Any) -> None:
     deleted = frozenset(c.tenant for c in tenant_changes
                         if c.action == TenantAction.DELETE_TENANT)
     wanted = desired_policies(desired, live, created, names)
-    waiting = {c.tenant for c in builder.conflicts}  # left alone until the config chooses
+    # tenants in conflict are left alone until the config chooses
+    waiting = {c.tenant for c in builder.conflicts if c.subject is None}
     roles = role_principals(desired, live)  # their attachments are the iam_role kind's
     changes: list[Change] = []
     for key, policy in wanted.items():
@@ -155,7 +117,24 @@ def plan_policies(builder: Any) -> None:
                 desired.settings.prune and tenant not in live.tenants):
             changes.append(Change(Address(KIND, key), Action.DELETE_POLICY, before=old))
     refuse_missing(desired, live, changes)
-    builder.changes.extend(changes)
+    unproven = {c.address.name for c in changes
+                if c.address.name in have and have[c.address.name].owned is not True}
+    builder.changes.extend(c for c in changes if c.address.name not in unproven)
+    builder.conflicts.extend(
+        Conflict(tenant_of(key), _not_owned(have[key], desired.settings),
+                 subject=str(Address(KIND, key)))
+        for key in sorted(unproven))
+
+
+def _not_owned(policy: IamPolicy, settings: Settings) -> str:
+    tag = f"{settings.ownership_tag_key}={settings.ownership_tag_value}"
+    where = f"iam_policy.{policy.name} (policy {policy.path}{policy.policy_name})"
+    if policy.owned is None:
+        return (f"{where} differs from the config, but its ownership tag {tag} was not read, "
+                "so nothing is written to it; run plan again.")
+    return (f"{where} differs from the config but does not carry the ownership tag {tag}, so "
+            "nothing is written to it; tag it to let this tool manage it, or change the "
+            "template's policy_name.")
 
 
 def _plan_one(want: IamPolicy, have: IamPolicy | None,
@@ -195,8 +174,9 @@ def _plan_one(want: IamPolicy, have: IamPolicy | None,
 
 def _description_notice(want: IamPolicy, have: IamPolicy | None) -> list[str]:
     """IAM sets a description at CreatePolicy only; replacing the policy for it would detach
-    it from its principals for a while, so a changed one is reported, not acted on."""
-    if have is None or have.description == want.description or (
+    it from its principals for a while, so a changed one is reported, not acted on. ListPolicies
+    returns no description: it is known only for a policy whose GetPolicy was read."""
+    if have is None or have.owned is None or have.description == want.description or (
             have.policy_name != want.policy_name or have.path != want.path):
         return []  # absent or re-created anyway: the create writes the new description
     return [f"iam_policy.{want.name}: the template's description {want.description!r} differs "

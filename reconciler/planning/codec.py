@@ -60,11 +60,12 @@ def decode_change(data: dict[str, Any]) -> Change:
 
 
 def encode_conflict(c: Conflict) -> dict[str, Any]:
-    return {"tenant": c.tenant, "message": c.message}
+    subject = {} if c.subject is None else {"subject": c.subject}
+    return {"tenant": c.tenant, "message": c.message, **subject}
 
 
 def decode_conflict(data: dict[str, Any]) -> Conflict:
-    return Conflict(data["tenant"], data["message"])
+    return Conflict(data["tenant"], data["message"], data.get("subject"))
 
 
 def encode_ownership(value: tuple[str, str] | None) -> dict[str, str] | None:

@@ -66,7 +66,8 @@ def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
         elif spec.keyed and spec.effect == "add" and (
                 c.tenant not in created or c.address.kind != "tenant"):
             missing.setdefault((c.tenant, _attribute(c)), []).append(c.after)
-    items += [DriftItem(c.tenant, "ownership", "conflict", None, c.message)
+    items += [DriftItem(c.tenant, "ownership" if c.subject is None else f"{c.subject} ownership",
+                        "conflict", None, c.message)
               for c in plan.conflicts]
     for name, attribute in set(extra) | set(missing):
         items.append(DriftItem(name, attribute, "changed",

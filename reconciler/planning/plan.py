@@ -72,10 +72,13 @@ class Change:
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """A declared tenant that exists without the ownership tag and whose entry says neither
-    `adopt` nor `external`: nothing is planned for it until the config chooses."""
+    `adopt` nor `external`: nothing is planned for it until the config chooses. `subject`
+    names another kind's object in that state (`iam_policy.Acme/sender`: it exists without
+    the tag and differs from the config); its tenant is planned as usual."""
 
     tenant: str
     message: str
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

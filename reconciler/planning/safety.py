@@ -11,13 +11,19 @@ loosens or pauses it. A tenant whose changes only add associations, or tighten S
 policy (`standard` to `strict`), gains what a create would have given it: that is what
 re-running an apply killed between a CreateTenant and its follow-ups looks like, so it does not
 count, whatever the size of the account.
+
+Objects of the other kinds (IAM policies) are checked the same way, each kind against its own
+base: the share of its managed objects the plan deletes (a whole-object destroy) or changes
+(any other write that is not an addition, on an object the plan does not create), so a
+template edit that rewrites every tenant's policy is as visible as a change to every tenant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from reconciler.errors import SafetyError
+from reconciler.kinds.registry import action_spec
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning.plan import Change, Plan
 from reconciler.state import DEFAULT_POLICY, Settings
@@ -41,9 +47,11 @@ def _only_adds(change: Change) -> bool:
 
 
 def changed_tenants(plan: Plan) -> list[str]:
-    """Existing tenants the plan alters: not created by it, and not only gaining additions."""
+    """Existing tenants the plan alters: not created by it, and not only gaining additions.
+    Changes to the objects of other kinds (a tenant's policies) count in their own kind."""
     created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
-    altering = {c.tenant for c in plan.changes if not _only_adds(c)}
+    altering = {c.tenant for c in plan.changes
+                if c.address.kind == "tenant" and not _only_adds(c)}
     return sorted(altering - created)
 
 
@@ -53,7 +61,7 @@ def _percent(part: int, whole: int) -> float:
 
 def check_safety(
     plan: Plan, settings: Settings, *, live_managed_count: int, allow_delete: bool, force: bool,
-    owned: Collection[str] | None = None,
+    owned: Collection[str] | None = None, managed_objects: Mapping[str, int] | None = None,
 ) -> None:
     """Raise `SafetyError` naming the flag that would allow the plan.
 
@@ -63,6 +71,8 @@ def check_safety(
     not the delete flag; with fewer than `settings.min_tenants` owned tenants the percentages do
     not apply. `owned` names the live tenants carrying the ownership tag: the share is a share of
     them, so changes to `external: true` or adopted tenants, outside that base, do not count.
+    `managed_objects` (kind -> managed live objects) is the base of each other kind's shares,
+    checked when that base reaches `min_tenants` too.
     """
     deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
@@ -70,8 +80,17 @@ def check_safety(
             f"The plan deletes {len(deleted)} tenant(s) ({_names(deleted)}); "
             "pass --allow-delete to allow it."
         )
-    if force or live_managed_count < settings.min_tenants:
+    if force:
         return
+    if live_managed_count >= settings.min_tenants:
+        _check_tenants(plan, settings, deleted, live_managed_count, owned)
+    for kind, (changed_objects, deleted_objects) in sorted(object_shares(plan).items()):
+        _check_kind(kind, changed_objects, deleted_objects, (managed_objects or {}).get(kind, 0),
+                    settings)
+
+
+def _check_tenants(plan: Plan, settings: Settings, deleted: list[str], live_managed_count: int,
+                   owned: Collection[str] | None) -> None:
     share = _percent(len(deleted), live_managed_count)
     if deleted and share > settings.max_delete_percent:
         raise SafetyError(
@@ -89,3 +108,43 @@ def check_safety(
             f"({share:.1f}%), above max_change_percent {settings.max_change_percent:g}%; "
             "pass --force to allow it."
         )
+
+
+def object_shares(plan: Plan) -> dict[str, tuple[list[str], list[str]]]:
+    """kind -> (changed, deleted) object names, for every kind but tenants. Deleted: a whole
+    destroy; changed: any other write that is not an addition, to an object the plan neither
+    creates nor deletes."""
+    created: set[tuple[str, str]] = set()
+    deleted: set[tuple[str, str]] = set()
+    altered: set[tuple[str, str]] = set()
+    for c in plan.changes:
+        if c.address.kind == "tenant":
+            continue
+        spec, key = action_spec(c.action), (c.address.kind, c.address.name)
+        if spec.whole:
+            (created if spec.effect == "add" else deleted).add(key)
+        elif spec.effect != "add":
+            altered.add(key)
+    shares: dict[str, tuple[list[str], list[str]]] = {}
+    for kind in sorted({k for k, _ in created | deleted | altered}):
+        changed = sorted(n for k, n in altered - created - deleted if k == kind)
+        shares[kind] = (changed, sorted(n for k, n in deleted if k == kind))
+    return shares
+
+
+def _check_kind(kind: str, changed: list[str], deleted: list[str], base: int,
+                settings: Settings) -> None:
+    if base < max(settings.min_tenants, 1):
+        return
+    share = _percent(len(deleted), base)
+    if deleted and share > settings.max_delete_percent:
+        raise SafetyError(
+            f"The plan deletes {len(deleted)} of {base} managed {kind} objects "
+            f"({_names(deleted)}; {share:.1f}%), above max_delete_percent "
+            f"{settings.max_delete_percent:g}%; pass --force to allow it.")
+    share = _percent(len(changed), base)
+    if changed and share > settings.max_change_percent:
+        raise SafetyError(
+            f"The plan changes {len(changed)} of {base} managed {kind} objects "
+            f"({_names(changed)}; {share:.1f}%), above max_change_percent "
+            f"{settings.max_change_percent:g}%; pass --force to allow it.")

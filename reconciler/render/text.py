@@ -26,17 +26,22 @@ def notice_lines(notices: tuple[str, ...]) -> list[str]:
     return ["Notices (reported, not acted on):", *(f"  - {n}" for n in notices), ""]
 
 
+def _noun(conflicts: tuple[Conflict, ...]) -> str:
+    """`tenant` while only tenants are in conflict (other kinds' objects: `object`)."""
+    return "tenant" if all(c.subject is None for c in conflicts) else "object"
+
+
 def conflict_lines(conflicts: tuple[Conflict, ...]) -> list[str]:
     if not conflicts:
         return []
-    return ["Conflicts (nothing is written to these tenants until the config decides):",
-            *(f"  ! {c.message}" for c in conflicts), ""]
+    return [f"Conflicts (nothing is written to these {_noun(conflicts)}s until the config "
+            "decides):", *(f"  ! {c.message}" for c in conflicts), ""]
 
 
 def conflict_summary(conflicts: tuple[Conflict, ...]) -> str:
     n = len(conflicts)
-    return (f"{n:,} tenant{' is' if n == 1 else 's are'} in conflict and left untouched "
-            "(see Conflicts above).")
+    return (f"{n:,} {_noun(conflicts)}{' is' if n == 1 else 's are'} in conflict and left "
+            "untouched (see Conflicts above).")
 
 
 def render_plan_text(plan: Plan) -> str:

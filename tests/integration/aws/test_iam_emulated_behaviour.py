@@ -5,13 +5,16 @@ here before it shows as a confusing gateway failure. The gateway copes with both
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore import handlers
 from botocore.exceptions import ClientError
 
 from reconciler.aws.iam_model import document_from_wire
-from tests.integration.aws.iam_accounts import OWNED, IamSeeder, document
+from tests.integration.aws.iam_accounts import OWNED, TRUST, IamSeeder, document
 
 ENCODED = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "arn:aws:ses:*:*:tenant/a b/%41",
@@ -140,3 +143,50 @@ def test_moto_s_authorization_details_name_no_policy_and_never_page(
 
     assert (len(page["Policies"]), page["IsTruncated"]) == (3, False)
     assert "PolicyName" not in page["Policies"][0]
+
+
+@pytest.fixture
+def frequent_switches() -> Iterator[None]:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(previous)
+
+
+def test_policies_created_and_attached_from_many_threads_all_succeed(
+        iam_seed: IamSeeder, frequent_switches: None) -> None:
+    """moto's AttachRolePolicy walks every managed policy while CreatePolicy adds one; the
+    emulator serialises IAM requests, so an apply's parallel writes never see that race
+    (threads switch very often here, which makes the race near certain without it)."""
+    count = 100
+    for i in range(300):  # a long walk for AttachRolePolicy
+        iam_seed.policy(f"existing{i}")
+    for i in range(count):
+        iam_seed.iam.create_role(RoleName=f"r{i}", AssumeRolePolicyDocument=json.dumps(TRUST))
+
+    def create_and_attach(i: int) -> None:
+        arn = iam_seed.policy(f"p{i}", OWNED)
+        iam_seed.iam.attach_role_policy(RoleName=f"r{i}", PolicyArn=arn)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(create_and_attach, range(count)))
+
+    attached = [iam_seed.iam.list_attached_role_policies(RoleName=f"r{i}")["AttachedPolicies"]
+                for i in range(count)]
+    assert all(len(a) == 1 for a in attached)
+
+
+def test_a_policy_listing_that_ends_on_a_page_boundary_is_not_truncated(
+        iam_seed: IamSeeder) -> None:
+    """As IAM: IsTruncated only when more policies follow (moto alone sent an empty page)."""
+    for i in range(4):
+        iam_seed.policy(f"p{i}", OWNED)
+
+    first = iam_seed.iam.list_policies(Scope="Local", PathPrefix="/ses-reconciler/", MaxItems=2)
+    last = iam_seed.iam.list_policies(Scope="Local", PathPrefix="/ses-reconciler/", MaxItems=2,
+                                      Marker=first["Marker"])
+
+    assert first["IsTruncated"] and len(first["Policies"]) == 2
+    assert not last["IsTruncated"] and "Marker" not in last
+    assert [p["PolicyName"] for p in first["Policies"] + last["Policies"]] == [
+        "p0", "p1", "p2", "p3"]

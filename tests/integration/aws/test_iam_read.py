@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from reconciler.aws.clients import ClientFactory
 from reconciler.aws.iam_model import Attachments
-from reconciler.aws.iam_read import read_policies, read_policy, read_role, read_roles
+from reconciler.aws.iam_read import (
+    listed_policies,
+    read_policies,
+    read_policy,
+    read_role,
+    read_roles,
+    with_documents,
+    with_tags,
+)
 from reconciler.aws.settle import NO_SETTLE
 from reconciler.emulator import Emulator
 from tests.integration.aws.iam_accounts import (
@@ -172,3 +180,56 @@ def test_bulk_and_per_policy_reads_agree(factory: ClientFactory, iam_seed: IamSe
     per_policy = read_policies(factory, PATH, OWNERSHIP, versions=True)
 
     assert bulk == per_policy
+
+
+def test_the_policy_listing_pages_by_marker_and_reads_no_tags(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for n in range(5):
+        iam_seed.policy(f"p{n}", OWNED)
+    iam_seed.policy("elsewhere", OWNED, path="/other/")
+
+    listed = listed_policies(factory, PATH, page_size=2)
+
+    assert sorted(p.name for p in listed) == ["p0", "p1", "p2", "p3", "p4"]
+    assert factory.call_counts() == {"ListPolicies": 3}
+    assert all((p.tags, p.owned, p.document, p.default_version_id) == ({}, False, None, "v1")
+               for p in listed)
+
+
+def test_a_listing_that_fills_its_last_page_exactly_costs_no_extra_page(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for n in range(4):
+        iam_seed.policy(f"p{n}", OWNED)
+
+    assert len(listed_policies(factory, PATH, page_size=2)) == 4
+    assert factory.call_counts() == {"ListPolicies": 2}
+
+
+def test_documents_cost_one_default_version_each_and_attachments_only_where_asked_or_counted(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    for name in ("declared", "attached", "neither"):
+        iam_seed.policy(name, OWNED, doc=document(f"ses:{name}"))
+    iam_seed.principals("ops")
+    iam_seed.iam.attach_role_policy(RoleName="ops", PolicyArn=arn("attached"))
+    listed = listed_policies(factory, PATH)
+
+    read = with_documents(factory, listed, with_attachments={"declared"})
+
+    assert factory.call_counts() == {"GetPolicyVersion": 3, "ListEntitiesForPolicy": 2,
+                                     "ListPolicies": 1}
+    assert read["neither"].document == document("ses:neither")
+    assert read["attached"].attachments == Attachments(roles=("ops",))
+    assert read["declared"].tags == {}
+
+
+def test_tags_cost_one_get_policy_each_and_say_whose_a_policy_is(
+        factory: ClientFactory, iam_seed: IamSeeder) -> None:
+    iam_seed.policy("mine", OWNED)
+    iam_seed.policy("theirs", {"team": "other"})
+    listed = listed_policies(factory, PATH)
+
+    tagged = with_tags(factory, listed, OWNERSHIP)
+
+    assert factory.call_counts() == {"GetPolicy": 2, "ListPolicies": 1}
+    assert (tagged["mine"].owned, tagged["theirs"].owned) == (True, False)
+    assert tagged["theirs"].tags == {"team": "other"}

@@ -1,6 +1,7 @@
 """A template's `description`: IAM sets a managed policy's description at creation only and
-has no call to change it, so a changed one is a plan notice, never a silent no-op (nor a
-replace, which would detach the policy from its principals for a cosmetic change)."""
+has no call to change it, so a changed one is a plan notice (not a replace, which would detach
+the policy from its principals for a cosmetic change). ListPolicies returns no description, so
+it is known, and compared, only for a policy whose GetPolicy the plan reads: one it changes."""
 
 from __future__ import annotations
 
@@ -22,24 +23,37 @@ NOTICE = ("iam_policy.Acme/admin: the template's description 'Reads the tenant v
           "description in place")
 
 
-def _templates(description: str) -> dict[str, object]:
-    return {"sender": sender(), "admin": admin(description=description)}
+def _templates(description: str, *actions: str) -> dict[str, object]:
+    template = admin(description=description)
+    if actions:
+        template["document"]["Statement"][0]["Action"] = list(actions)  # type: ignore[index]
+    return {"sender": sender(), "admin": template}
 
 
-def test_a_changed_description_is_a_notice_and_no_change(
+def test_a_changed_description_of_a_changed_policy_is_a_notice_not_a_replace(
+        tmp_path: Path, account: Account) -> None:
+    apply_ok(iam_config(tmp_path, {"Acme": ["admin"]}, templates=_templates("Reads the tenant")))
+    edited = iam_config(tmp_path, {"Acme": ["admin"]}, templates=_templates(
+        "Reads the tenant v2", "ses:GetTenant", "ses:ListTenantResources"))
+
+    plan = plan_json(edited)
+
+    assert [c["action"] for c in plan["changes"]] == ["update_policy_document"]
+    assert [n for n in plan["notices"] if n.startswith(NOTICE)] == plan["notices"]
+    assert len(plan["notices"]) == 1
+    assert NOTICE in engine("plan", edited).output
+
+
+def test_a_description_alone_is_not_read_so_plans_no_change(
         tmp_path: Path, account: Account) -> None:
     apply_ok(iam_config(tmp_path, {"Acme": ["admin"]}, templates=_templates("Reads the tenant")))
     edited = iam_config(tmp_path, {"Acme": ["admin"]},
                         templates=_templates("Reads the tenant v2"))
 
-    plan = plan_json(edited)
-
-    assert plan["changes"] == []
-    assert [n for n in plan["notices"] if n.startswith(NOTICE)] == plan["notices"]
-    assert len(plan["notices"]) == 1
     text = engine("plan", edited, "--detailed-exitcode")
+
     assert text.exit_code == 0, text.output[-3000:]
-    assert NOTICE in text.output
+    assert NOTICE not in text.output
 
 
 def test_an_unchanged_description_gives_no_notice(tmp_path: Path, account: Account) -> None:

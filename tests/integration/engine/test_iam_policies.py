@@ -68,6 +68,11 @@ def _plan_json(config: Path) -> dict[str, Any]:
     return dict(json.loads(result.stdout))
 
 
+def _plan_json_any(config: Path) -> dict[str, Any]:
+    """The JSON plan whatever the exit code (conflicts exit 1)."""
+    return dict(json.loads(engine("plan", config, "--format", "json").stdout))
+
+
 def _iam() -> Any:
     return boto3.client("iam", region_name=REGION)
 
@@ -111,9 +116,8 @@ def test_the_example_creates_its_policies_with_real_ids_and_a_second_plan_is_emp
     policies = {t: n for t, tenant in desired.tenants.items() for n in tenant.iam}
     count = sum(len(tenant.iam) for tenant in desired.tenants.values())
     assert policies and count == 20
-    # P owned policies: ListPolicies ceil(P/1000) + GetPolicy P + GetPolicyVersion P
-    assert spent == {"ListPolicies": math.ceil(count / 1000), "GetPolicy": count,
-                     "GetPolicyVersion": count}
+    # P owned policies, none changed: ListPolicies ceil(P/1000) + GetPolicyVersion P, no tags
+    assert spent == {"ListPolicies": math.ceil(count / 1000), "GetPolicyVersion": count}
     for name, tenant in desired.tenants.items():
         live = account.tenant(name)
         assert live is not None
@@ -222,11 +226,39 @@ def test_a_policy_without_the_ownership_tag_is_never_modified(
     config = _config(tmp_path, {"Acme": ["sender"]})
     result = engine("apply", config, "--auto-approve")
     assert result.exit_code == 1, result.output[-3000:]
-    assert ("iam_policy.ses-Acme-sender already exists without the ownership tag "
-            "managed-by=ses-reconciler") in result.output
+    assert ("conflict: iam_policy.Acme/sender (policy /ses-reconciler/ses-Acme-sender) differs "
+            "from the config but does not carry the ownership tag managed-by=ses-reconciler, "
+            "so nothing is written to it") in result.output
     assert _versions("ses-Acme-sender") == ["v1"]
     assert _document("ses-Acme-sender") == foreign
     assert account.tenant("Acme") is not None
+
+
+def test_a_changed_document_of_a_policy_that_lost_its_ownership_tag_is_left_alone_and_reported(
+        tmp_path: Path, two_tenants: Path, emulator: Emulator) -> None:
+    tag_key = next(iter(OWNERSHIP))
+    _iam().untag_policy(PolicyArn=_arn("ses-Bravo-sender"), TagKeys=[tag_key])
+    before = _document("ses-Bravo-sender")
+    edited = _config(tmp_path, {"Acme": ["sender", "admin"], "Bravo": ["sender"]},
+                     sender=_sender(("ses:SendEmail", "ses:SendBulkEmail")))
+
+    plan = _plan_json_any(edited)
+    assert [(c["address"], c["action"]) for c in plan["changes"]] == [
+        ("iam_policy.Acme/sender", "update_policy_document")]
+    assert [(c["tenant"], c["subject"]) for c in plan["conflicts"]] == [
+        ("Bravo", "iam_policy.Bravo/sender")]
+    emulator.counters.start_journal()
+    result = engine("apply", edited, "--auto-approve")
+
+    assert result.exit_code == 1, result.output[-3000:]
+    assert "conflict: iam_policy.Bravo/sender" in result.output
+    assert "1 object is in conflict and left untouched" in result.output
+    written = [e.operation for e in emulator.counters.journal()
+               if e.operation.startswith(("Create", "Delete", "Attach", "Detach"))]
+    assert written == ["CreatePolicyVersion"]
+    assert _versions("ses-Bravo-sender") == ["v1"]
+    assert _document("ses-Bravo-sender") == before
+    assert _versions("ses-Acme-sender") == ["v1", "v2"]
 
 
 def _attached(name: str) -> set[str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reconciler.kinds.iam_policy import IamPolicy, PolicyAction
+from reconciler.kinds.iam_policy_plan import ownership_needed
 from reconciler.kinds.tenant import Tenant
 from reconciler.planning import dump_plan, load_plan, make_plan
+from reconciler.planning.drift import classify_drift
 from reconciler.planning.plan import Plan
 from reconciler.state import Address, ArnContext, Attachments, Desired, IamTemplate, Live, Settings
 
@@ -31,11 +34,12 @@ def _live_tenant(name: str = "Acme") -> Tenant:
 
 
 def _policy(document: Any, *, roles: tuple[str, ...] = ("sender-Acme",),
-            policy_name: str = "ses-Acme-sender", name: str = "Acme/sender") -> IamPolicy:
+            policy_name: str = "ses-Acme-sender", name: str = "Acme/sender",
+            owned: bool | None = True) -> IamPolicy:
     return IamPolicy(name, policy_name, "/ses-reconciler/", document,
                      attach=Attachments(roles=roles),
                      arn=f"arn:aws:iam::123456789012:policy/ses-reconciler/{policy_name}",
-                     version="v1", tags=OWNED)
+                     version="v1", tags=OWNED if owned else {}, owned=owned)
 
 
 def _plan(desired: Desired, *policies: IamPolicy, tenants: tuple[Tenant, ...] = ()) -> Plan:
@@ -117,3 +121,71 @@ def test_saved_plans_carry_policy_changes() -> None:
     assert {a for _, a in _actions(plan)} == {"create_policy", "attach_policy",
                                               "update_policy_document"}
     assert load_plan(dump_plan(plan)) == plan
+
+
+EDITED = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": ARN}]}
+
+
+def test_a_changed_policy_without_the_ownership_tag_is_a_conflict_and_gets_no_change() -> None:
+    plan = _plan(_desired(Acme=("sender",)), _policy(EDITED, owned=False),
+                 tenants=(_live_tenant(),))
+    assert _actions(plan) == []
+    assert [(c.tenant, c.subject) for c in plan.conflicts] == [
+        ("Acme", "iam_policy.Acme/sender")]
+    assert plan.conflicts[0].message.startswith(
+        "iam_policy.Acme/sender (policy /ses-reconciler/ses-Acme-sender) differs from the "
+        "config but does not carry the ownership tag managed-by=ses-reconciler")
+
+
+def test_a_changed_policy_whose_ownership_was_not_read_gets_no_change() -> None:
+    plan = _plan(_desired(Acme=("sender",)), _policy(EDITED, owned=None),
+                 tenants=(_live_tenant(),))
+    assert _actions(plan) == []
+    assert "its ownership tag managed-by=ses-reconciler was not read" in plan.conflicts[0].message
+
+
+def test_an_unowned_policy_that_matches_the_config_plans_nothing_and_no_conflict() -> None:
+    plan = _plan(_desired(Acme=("sender",)), _policy(_live_document(), owned=None),
+                 tenants=(_live_tenant(),))
+    assert plan.settled
+
+
+def test_a_policy_conflict_leaves_its_tenant_planned() -> None:
+    desired = _desired(Acme=("sender",))
+    desired = replace(desired, tenants={"Acme": replace(desired.tenants["Acme"],
+                                                        tags={**OWNED, "team": "a"})})
+    plan = _plan(desired, _policy(EDITED, owned=False), tenants=(_live_tenant(),))
+    assert [str(c.address) for c in plan.changes] == ["tenant.Acme"]
+    assert len(plan.conflicts) == 1
+
+
+def test_a_policy_conflict_is_saved_and_reported_as_drift_of_that_policy() -> None:
+    plan = _plan(_desired(Acme=("sender",)), _policy(EDITED, owned=False),
+                 tenants=(_live_tenant(),))
+    assert load_plan(dump_plan(plan)).conflicts == plan.conflicts
+    [item] = classify_drift(plan)
+    assert (item.tenant, item.attribute, item.kind) == (
+        "Acme", "iam_policy.Acme/sender ownership", "conflict")
+
+
+def _needed(desired: Desired, *policies: IamPolicy) -> frozenset[str]:
+    live = Live(CTX, {"Acme": _live_tenant()},
+                objects={"iam_policy": {p.name: p for p in policies}})
+    return ownership_needed(desired, live)
+
+
+def test_ownership_is_not_needed_for_policies_planning_leaves_alone() -> None:
+    assert _needed(_desired(Acme=("sender",)), _policy(_live_document(), owned=None)) == set()
+
+
+def test_ownership_is_needed_for_a_changed_document_or_attachment() -> None:
+    desired = _desired(Acme=("sender",))
+    assert _needed(desired, _policy(EDITED, owned=None)) == {"Acme/sender"}
+    assert _needed(desired, _policy(_live_document(), roles=(), owned=None)) == {
+        "Acme/sender"}
+
+
+def test_ownership_is_needed_for_a_policy_no_desired_policy_keys() -> None:
+    stray = _policy(_live_document(), name="Gone/sender", policy_name="ses-Gone-sender")
+    assert _needed(_desired(Acme=("sender",)), stray) == {"Gone/sender"}
