@@ -21,6 +21,7 @@ from reconciler.emulator.sending import (
 )
 from reconciler.emulator.templates import TAGS, EmailTemplate
 
+SANDBOX_DAILY_QUOTA = 200.0
 PLACEHOLDER = re.compile(r"{{\s*([\w.-]+)\s*}}")
 
 
@@ -65,6 +66,22 @@ class MailResponses(TenantResponses):
         self.tenancy.delete_email_template(self._get_param("TemplateName"))
         return json_response({})
 
+    def get_account(self) -> Any:
+        """The account's sending quota and state (the sent count is moto's, as in v1)."""
+        options = self.tenancy.store.options
+        ses = self.tenancy.ses
+        return json_response({
+            "DedicatedIpAutoWarmupEnabled": False,
+            "EnforcementStatus": "HEALTHY",
+            "ProductionAccessEnabled": options.max_24_hour_send > SANDBOX_DAILY_QUOTA,
+            "SendQuota": {
+                "Max24HourSend": options.max_24_hour_send,
+                "MaxSendRate": options.max_send_rate,
+                "SentLast24Hours": float(ses.sent_message_count),
+            },
+            "SendingEnabled": True,
+        })
+
     def delete_email_identity(self) -> Any:
         refusal = self.tenancy.guard_delete("identity", self._get_param("EmailIdentity"))
         if refusal:
@@ -107,6 +124,7 @@ class MailResponses(TenantResponses):
                 params.get("ConfigurationSetName"),
                 template_name(content.get("Template")),
             )
+        self.tenancy.check_verified(params.get("FromEmailAddress"), identity)
         return dropped
 
     def send_email(self) -> Any:
