@@ -393,3 +393,27 @@ def reviewed_digest(comment: Path | None, digest: str | None) -> str | None:
     from reconciler.gitops.outputs import read_reviewed
 
     return digest or (digest_in(read_reviewed(comment)) if comment else None)
+
+
+def verify_send(config: Path, options: TargetOptions, tenants: tuple[str, ...], to: str,
+                send_test: bool) -> tuple[Run, Any]:
+    """`verify --send-test`: one message per selected tenant to the mailbox simulator. A refused
+    recipient or option is refused before the account is even opened: nothing is sent."""
+    from reconciler.operations import verify
+    from reconciler.planning.resource_scope import localize
+
+    if not send_test:
+        raise RunError("verify runs one check, the send test, which sends one message per "
+                       f"tenant to {verify.SIMULATOR}: pass --send-test to run it")
+    verify.check_recipient(to)
+    with open_run(config, options) as run:
+        desired = localize(run.desired, run.factory.arn_context())
+        report = verify.send_tests(run.factory.client("sesv2"), desired, tenants, to,
+                                   account=run.account, region=run.region)
+    return run, report
+
+
+def render_verify(report: Any, fmt: str) -> str:
+    from reconciler.render.verify import render_verify as render
+
+    return render(report, fmt)

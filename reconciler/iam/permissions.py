@@ -40,6 +40,10 @@ _SHARED: Mapping[tuple[str, str], Permission] = {
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),
     ("dynamodb", "UpdateItem"): _write("dynamodb:UpdateItem"),
     ("dynamodb", "DeleteItem"): _write("dynamodb:DeleteItem"),
+    # `verify --send-test` (reconciler/aws/sending.py): the send rate, then one send per tenant;
+    # no read-only run (plan, drift, status) reads the rate, so the read-only role goes without
+    ("sesv2", "GetAccount"): _write("ses:GetAccount"),
+    ("sesv2", "SendEmail"): _write("ses:SendEmail"),
 }
 
 OPERATIONS: Mapping[tuple[str, str], Permission] = {
