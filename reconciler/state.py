@@ -212,3 +212,6 @@ class Live:
     unowned: frozenset[str] = frozenset()
     # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # identity name -> its default configuration set (None: none), for the identities the read
+    # called GetEmailIdentity on; the others are unknown and absent
+    identity_configuration_sets: Mapping[str, str | None] = field(default_factory=dict)

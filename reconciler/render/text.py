@@ -26,6 +26,13 @@ def notice_lines(notices: tuple[str, ...]) -> list[str]:
     return ["Notices (reported, not acted on):", *(f"  - {n}" for n in notices), ""]
 
 
+def warning_lines(warnings: tuple[str, ...]) -> list[str]:
+    if not warnings:
+        return []
+    return ["Warnings (sends SES will refuse once this plan is applied):",
+            *(f"  - {w}" for w in warnings), ""]
+
+
 def conflict_lines(conflicts: tuple[Conflict, ...]) -> list[str]:
     if not conflicts:
         return []
@@ -46,7 +53,8 @@ def render_plan_text(plan: Plan) -> str:
     if plan.scope is not None:
         lines += [f"Scope: {len(plan.scope):,} tenant(s): {shorten(plan.scope)}", ""]
     if plan.empty:
-        lines += [*conflict_lines(plan.conflicts), *notice_lines(plan.notices)]
+        lines += [*conflict_lines(plan.conflicts), *warning_lines(plan.warnings),
+                  *notice_lines(plan.notices)]
         if not plan.conflicts:
             return "\n".join([*lines, NO_CHANGES]) + "\n"
         return "\n".join([*lines, "No changes to make.", conflict_summary(plan.conflicts)]) + "\n"
@@ -54,6 +62,7 @@ def render_plan_text(plan: Plan) -> str:
     for block in tenant_blocks(plan):
         lines += [*block_lines(block), ""]
     lines += conflict_lines(plan.conflicts)
+    lines += warning_lines(plan.warnings)
     lines += notice_lines(plan.notices)
     lines.append(summary_line(plan.counts))
     if plan.conflicts:
