@@ -157,3 +157,25 @@ def test_self_policy_allows_every_call_of_the_send_test(config: Path,
                for a in s["Action"]}
     assert {("sesv2", "GetAccount"), SEND} <= recorded
     assert {f"ses:{op}" for service, op in recorded if service == "sesv2"} <= granted
+
+
+def test_a_tenant_not_yet_created_is_reported_not_found(
+        config: Path, tmp_path: Path, emulator: Emulator) -> None:
+    later = {**TENANTS, "Later": {"resources": {"identities": ["sent.example.com"]}}}
+    path = write_config(tmp_path, later, extra_settings=NO_LIMITS, name="later.yaml")
+    result = engine("verify", path, "--send-test", "--tenant", "Later", "--format", "json")
+    assert result.exit_code == 1
+    [item] = json.loads(result.stdout)["tenants"]
+    assert (item["outcome"], item["detail"]) == (
+        "not_found", "Tenant Later for AwsAccountId 123456789012 not found.")
+
+
+def test_a_tenant_without_an_identity_sends_nothing(
+        config: Path, tmp_path: Path, emulator: Emulator) -> None:
+    bare = {**TENANTS, "Bare": {}}
+    path = write_config(tmp_path, bare, extra_settings=NO_LIMITS, name="bare.yaml")
+    before = emulator.counters.snapshot()
+    result = engine("verify", path, "--send-test", "--tenant", "Bare")
+    assert result.exit_code == 1
+    assert "no identity" in result.stdout
+    assert sends(emulator, before) == 0
