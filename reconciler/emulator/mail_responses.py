@@ -8,6 +8,7 @@ import re
 from email.utils import parseaddr
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.ses.exceptions import InvalidParameterValue
 
 from reconciler.emulator.backend import tenancy_backend
@@ -233,6 +234,14 @@ class V1GuardResponses:
     def delete_template(self) -> Any:
         self._refuse_if_associated("template", self._get_param("TemplateName"))
         return self._moto_delete_template()  # type: ignore[attr-defined]
+
+    def get_send_quota(self) -> Any:
+        """The quota v2 GetAccount reports (moto's own is fixed at a sandbox account's)."""
+        backend = tenancy_backend(self.current_account, self.region)
+        quota = backend.ses.get_send_quota()
+        quota.max_send_rate = backend.store.options.max_send_rate
+        quota.max24_hour_send = backend.store.options.max_24_hour_send
+        return ActionResult(quota)
 
     def update_template(self) -> Any:
         """moto's v1 update rewrites the record; keep the tags a v2 create gave it."""

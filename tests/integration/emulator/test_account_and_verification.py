@@ -49,6 +49,14 @@ def test_get_account_reports_the_configured_quota_and_what_was_sent(
     assert account["ProductionAccessEnabled"] is True
 
 
+def test_v1_get_send_quota_agrees_with_get_account(
+    v1: Any, options: EmulatorOptions
+) -> None:
+    options.update(max_send_rate=14.0, max_24_hour_send=50_000.0)
+    quota = v1.get_send_quota()
+    assert (quota["MaxSendRate"], quota["Max24HourSend"]) == (14.0, 50_000.0)
+
+
 def test_a_pending_identity_refuses_to_send(
     sesv2: Any, resources: dict[str, str], emulator: Emulator
 ) -> None:
