@@ -543,6 +543,36 @@ def status(config: Path, fmt: str, stats: bool, **kw: Any) -> None:
         Console().print(output)
 
 
+@main.command()
+@_target_options
+@click.option("--send-test", is_flag=True,
+              help="Send one message per tenant to the SES mailbox simulator as that tenant.")
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME",
+              help="Only these tenants of CONFIG (default: all of them).")
+@click.option("--to", default="success@simulator.amazonses.com", show_default=True,
+              help="The recipient; the simulator's success address is the only one accepted.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def verify(config: Path, send_test: bool, tenants: tuple[str, ...], to: str, fmt: str,
+           stats: bool, **kw: Any) -> None:
+    """Check that each tenant can send through what it is given: exit 0 all sent, 1 otherwise.
+
+    Each tenant sends with TenantName from its identity, through its configuration set and
+    with its template (when the config gives them), paced under the account's send rate, and
+    is reported sent (message id), paused, not associated (the ARNs SES named), identity not
+    verified, not found or failed.
+    """
+    options = _options(kw)
+    try:
+        run, report = engine.verify_send(config, options, tenants, to, send_test)
+    except (ConfigError, RunError) as err:
+        _fail(err)
+    _print_stats(run, stats)
+    click.echo(engine.render_verify(report, fmt), nl=False)
+    if not report.ok:
+        sys.exit(EXIT_ERROR)
+
+
 @main.command("import")
 @_account_options
 @click.option("--config", "config", type=click.Path(exists=True, path_type=Path),

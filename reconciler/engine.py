@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reconciler.apply import DEFAULT_GRACE, Executor
 from reconciler.apply.report import ApplyReport
@@ -64,6 +64,9 @@ __all__ = ["DEFAULT_GRACE", "Validation", "dump_plan", "import_to_files", "rende
            "render_drift", "render_plan", "scaffold", "schema_text", "select_pattern",
            "self_policy_text", "serve_local", "stacks_listing", "stale_schemas",
            "status_output", "translate", "validate"]
+
+if TYPE_CHECKING:
+    from reconciler.operations.verify import VerifyReport
 
 DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
 # Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
@@ -480,3 +483,26 @@ def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...]) -> Drift
         except RunError as err:
             failures.append(f"the drift was not published to {target}: {err}")
     return DriftRun(result, tuple(failures))
+
+def verify_send(config: Path, options: TargetOptions, tenants: tuple[str, ...], to: str,
+                send_test: bool) -> tuple[Run, VerifyReport]:
+    """`verify --send-test`: one message per selected tenant to the mailbox simulator. A refused
+    recipient or option is refused before the account is even opened: nothing is sent."""
+    from reconciler.operations import verify
+    from reconciler.planning.resource_scope import localize
+
+    if not send_test:
+        raise RunError("verify runs one check, the send test, which sends one message per "
+                       f"tenant to {verify.SIMULATOR}: pass --send-test to run it")
+    verify.check_recipient(to)
+    with open_run(config, options) as run:
+        desired = localize(run.desired, run.factory.arn_context())
+        report = verify.send_tests(run.factory.client("sesv2"), desired, tenants, to,
+                                   account=run.account, region=run.region)
+    return run, report
+
+
+def render_verify(report: VerifyReport, fmt: str) -> str:
+    from reconciler.render.verify import render_verify as render
+
+    return render(report, fmt)

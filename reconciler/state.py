@@ -33,6 +33,8 @@ KIND_BY_FIELD: Mapping[str, ResourceKind] = {
 # The defaults of a tenant that no config layer sets, and what SES reports for a fresh one.
 DEFAULT_POLICY: ReputationPolicy = "standard"
 DEFAULT_STATUS: SendingStatus = "ENABLED"
+# settings.safety.max_pause_percent: owned tenants a plan may pause or set to `none` without --force
+DEFAULT_MAX_PAUSE_PERCENT = 10.0
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -125,6 +127,7 @@ class Settings:
     max_tenants: int = 10_000
     lock_table: str | None = None  # DynamoDB table of the apply lease (target aws)
     min_tenants: int = 10  # the safety percentages apply from this many owned tenants
+    max_pause_percent: float = DEFAULT_MAX_PAUSE_PERCENT
     iam_path: str = "/ses-reconciler/"  # IAM path of the policies and roles made here
     iam_extra_services: tuple[str, ...] = ()  # IAM prefixes accepted without botocore's model
     iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
@@ -238,3 +241,6 @@ class Live:
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # IAM principals (`role/NAME`) a plan would attach a policy to, found missing
     missing_principals: frozenset[str] = frozenset()
+    # identity name -> its default configuration set (None: none), for the identities the read
+    # called GetEmailIdentity on; the others are unknown and absent
+    identity_configuration_sets: Mapping[str, str | None] = field(default_factory=dict)

@@ -54,6 +54,8 @@ _DOING = {
     "GetReputationEntity": "reading a tenant's reputation settings",
     "ListReputationEntities": "reading the tenants' reputation settings",
     "GetEmailIdentity": "checking a referenced identity",
+    "GetAccount": "reading the account's send rate",
+    "SendEmail": "sending a test message as a tenant",
     "GetConfigurationSet": "checking a referenced configuration set",
     "GetEmailTemplate": "checking a referenced template",
     "ListEmailIdentities": "listing the account's identities",

@@ -4,7 +4,8 @@ Two questions the reader asks about resources rather than tenants:
 
 - Do the resources the config references exist? A resource seen in an association does (SES
   refuses to delete an associated resource); the rest are checked with one Get each, or with
-  one List walk of their kind when more than three of a kind are unseen.
+  one List walk of their kind when more than three of a kind are unseen. An identity's Get
+  also tells its default configuration set, kept for the plan's send-path warnings.
 - Every association in the account, resource by resource. ListResourceTenants answers only for
   the resource asked about, so reading "tenant X's associations" this way is exact only when
   *every* resource of the account (all three kinds, this Region) is asked about: then no
@@ -48,6 +49,8 @@ class Inventory:
     def __init__(self, client: Any, ctx: ArnContext, pool: ThreadPoolExecutor) -> None:
         self.client, self.ctx, self.pool = client, ctx, pool
         self.existing: dict[str, set[str]] = {}
+        # identity -> default configuration set, from the GetEmailIdentity calls made
+        self.identity_configuration_sets: dict[str, str | None] = {}
 
     def enumerate(self) -> int:
         """List every resource of the three kinds; returns how many there are."""
@@ -108,9 +111,11 @@ class Inventory:
 
     def _exists(self, ref: ResourceRef) -> bool:
         try:
-            _GETTERS[ref.kind](self.client, ref.name)
+            answer = _GETTERS[ref.kind](self.client, ref.name)
         except ClientError as err:
             if error_code(err) == "NotFoundException":
                 return False
             raise
+        if ref.kind == "identity":
+            self.identity_configuration_sets[ref.name] = answer.get("ConfigurationSetName")
         return True

@@ -202,4 +202,5 @@ def read_live(factory: ClientFactory, desired: Desired, *,
         seen = {ref for tenant in tenants.values() for ref in tenant.resources}
         missing = reader.inventory.missing(referenced, seen)
     return Live(context=ctx, tenants=tenants, missing_resources=missing, scope=scope,
-                unowned=unowned)
+                unowned=unowned,
+                identity_configuration_sets=dict(reader.inventory.identity_configuration_sets))

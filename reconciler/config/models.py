@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from reconciler.config import rules
 from reconciler.iam import names
 from reconciler.state import (
+    DEFAULT_MAX_PAUSE_PERCENT,
     DEFAULT_POLICY,
     DEFAULT_STATUS,
     ReputationPolicy,
@@ -96,6 +97,8 @@ class Safety(_Model):
     max_change_percent: float = Field(50.0, ge=0, le=100)
     min_tenants: int = Field(10, ge=0, description=(
         "the percentages apply only when at least this many owned tenants exist"))
+    max_pause_percent: float = Field(DEFAULT_MAX_PAUSE_PERCENT, ge=0, le=100, description=(
+        "owned tenants a plan may pause (DISABLED) or set to reputation policy none"))
 
 
 class Lock(_Model):

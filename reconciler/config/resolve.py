@@ -130,7 +130,7 @@ def resolve_settings(config: ConfigFile) -> Settings:
         ownership_tag_key=s.ownership.tag_key, ownership_tag_value=s.ownership.tag_value,
         prune=s.prune, max_delete_percent=s.safety.max_delete_percent,
         max_change_percent=s.safety.max_change_percent, max_tenants=s.max_tenants,
-        min_tenants=s.safety.min_tenants,
+        min_tenants=s.safety.min_tenants, max_pause_percent=s.safety.max_pause_percent,
         lock_table=s.lock.dynamodb_table if s.lock is not None else None,
         iam_path=s.iam.path, iam_extra_services=tuple(sorted(set(s.iam.extra_services))),
         iam_trust_policy_max_chars=s.iam.trust_policy_max_chars)

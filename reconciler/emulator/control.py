@@ -22,6 +22,7 @@ __all__ = [
     "pause",
     "reputation_entity",
     "resume",
+    "set_identity_verification",
     "set_options",
 ]
 
@@ -103,3 +104,21 @@ def reputation_entity(account_id: str, region: str, tenant_name: str) -> dict[st
 
 pause = aws_pause
 resume = aws_resume
+
+
+VerificationStatus = Literal["PENDING", "SUCCESS", "FAILED", "TEMPORARY_FAILURE", "NOT_STARTED"]
+
+
+def set_identity_verification(
+    account_id: str, region: str, identity: str, status: VerificationStatus
+) -> dict[str, Any]:
+    """What DNS records (a domain) or a clicked link (an address) decide: moto verifies every
+    identity at once, SES only when its owner proves it."""
+    if status not in ("PENDING", "SUCCESS", "FAILED", "TEMPORARY_FAILURE", "NOT_STARTED"):
+        raise ValueError(f"unknown verification status {status!r}")
+    known = tenancy_backend(account_id, region).ses.email_identities.get(identity)
+    if known is None:
+        raise LookupError(f"identity {identity}")
+    known.verification_status = status
+    known.verified_for_sending_status = status == "SUCCESS"
+    return {"Identity": identity, "VerificationStatus": status}

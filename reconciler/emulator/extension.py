@@ -41,6 +41,7 @@ SERVER_PATHS = (
     r"{0}/v2/email/templates$",
     r"{0}/v2/email/templates/(?P<TemplateName>[^/]+)$",
     r"{0}/v2/email/outbound-bulk-emails$",
+    r"{0}/v2/email/account$",
     r"{0}/v2/email/suppression/addresses$",
     r"{0}/v2/email/suppression/addresses/(?P<EmailAddress>[^/]+)$",
 )

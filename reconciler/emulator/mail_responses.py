@@ -8,6 +8,7 @@ import re
 from email.utils import parseaddr
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.ses.exceptions import InvalidParameterValue
 
 from reconciler.emulator.backend import tenancy_backend
@@ -21,6 +22,7 @@ from reconciler.emulator.sending import (
 )
 from reconciler.emulator.templates import TAGS, EmailTemplate
 
+SANDBOX_DAILY_QUOTA = 200.0
 PLACEHOLDER = re.compile(r"{{\s*([\w.-]+)\s*}}")
 
 
@@ -65,6 +67,22 @@ class MailResponses(TenantResponses):
         self.tenancy.delete_email_template(self._get_param("TemplateName"))
         return json_response({})
 
+    def get_account(self) -> Any:
+        """The account's sending quota and state (the sent count is moto's, as in v1)."""
+        options = self.tenancy.store.options
+        ses = self.tenancy.ses
+        return json_response({
+            "DedicatedIpAutoWarmupEnabled": False,
+            "EnforcementStatus": "HEALTHY",
+            "ProductionAccessEnabled": options.max_24_hour_send > SANDBOX_DAILY_QUOTA,
+            "SendQuota": {
+                "Max24HourSend": options.max_24_hour_send,
+                "MaxSendRate": options.max_send_rate,
+                "SentLast24Hours": float(ses.sent_message_count),
+            },
+            "SendingEnabled": True,
+        })
+
     def delete_email_identity(self) -> Any:
         refusal = self.tenancy.guard_delete("identity", self._get_param("EmailIdentity"))
         if refusal:
@@ -107,6 +125,7 @@ class MailResponses(TenantResponses):
                 params.get("ConfigurationSetName"),
                 template_name(content.get("Template")),
             )
+        self.tenancy.check_verified(params.get("FromEmailAddress"), identity)
         return dropped
 
     def send_email(self) -> Any:
@@ -215,6 +234,14 @@ class V1GuardResponses:
     def delete_template(self) -> Any:
         self._refuse_if_associated("template", self._get_param("TemplateName"))
         return self._moto_delete_template()  # type: ignore[attr-defined]
+
+    def get_send_quota(self) -> Any:
+        """The quota v2 GetAccount reports (moto's own is fixed at a sandbox account's)."""
+        backend = tenancy_backend(self.current_account, self.region)
+        quota = backend.ses.get_send_quota()
+        quota.max_send_rate = backend.store.options.max_send_rate
+        quota.max24_hour_send = backend.store.options.max_24_hour_send
+        return ActionResult(quota)
 
     def update_template(self) -> Any:
         """moto's v1 update rewrites the record; keep the tags a v2 create gave it."""

@@ -67,6 +67,10 @@ def sending_paused(message: str) -> SesApiError:
     return SesApiError(400, "SendingPausedException", message)
 
 
+def message_rejected(message: str) -> SesApiError:
+    return SesApiError(400, "MessageRejected", message)
+
+
 def validation_failed(*clauses: str) -> SesApiError:
     """SES joins model-level violations into one sentence with a count prefix."""
     if len(clauses) == 1:

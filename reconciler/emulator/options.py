@@ -33,6 +33,9 @@ class EmulatorOptions:
     # floci issues 30 hex digits; ministack and an AWS blog example show 29.
     tenant_id_hex_length: Literal[29, 30] = 30
     max_tenants: int = 10_000
+    # GetAccount's SendQuota: a sandbox account's (moto's v1 GetSendQuota says the same)
+    max_send_rate: float = 1.0
+    max_24_hour_send: float = 200.0
     max_tags_per_tenant: int = 50
 
     def to_dict(self) -> dict[str, Any]:

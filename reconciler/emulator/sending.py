@@ -1,8 +1,10 @@
 """SendEmail / SendBulkEmail checks, in SES's order (ses-tenants-api.md §7).
 
 Request shape, then tenant existence (404), then recipients, then the association gate (403),
-then a paused tenant. The recipient checks are the ones moto applies when it sends (address
-syntax, at most 50 recipients), with moto's own errors, run here so they come before the gate:
+then a paused tenant, then the sending identity's verification (400 MessageRejected, SES's
+wording: moto only checks that an identity exists, and has none of its own for a pending one).
+The recipient checks are the ones moto applies when it sends (address syntax, at most 50
+recipients), with moto's own errors, run here so they come before the gate:
 a send to a malformed address through an unassociated tenant fails on the address.
 
 A recipient on the suppression list the send uses is not an error: SES accepts the send and
@@ -21,7 +23,12 @@ from moto.ses.exceptions import InvalidParameterValue, MessageRejectedError
 from moto.ses.models import RECIPIENT_LIMIT, SESBackend
 from moto.ses.utils import is_valid_address
 
-from reconciler.emulator.messages import access_denied, not_found, sending_paused
+from reconciler.emulator.messages import (
+    access_denied,
+    message_rejected,
+    not_found,
+    sending_paused,
+)
 from reconciler.emulator.tenancy import TenancyStore, Tenant
 
 DESTINATION_KEYS = ("ToAddresses", "CcAddresses", "BccAddresses")
@@ -31,6 +38,7 @@ class SendingOperations:
     store: TenancyStore
     ses: SESBackend
     account_id: str
+    region: str
     resource_arn: Callable[[str, str], str]
     sending_status: Callable[[Tenant], str]
 
@@ -88,6 +96,15 @@ class SendingOperations:
             # SES has not published what a paused tenant answers; SendingPausedException is the
             # modeled SendEmail error for paused sending, so callers see a familiar type.
             raise sending_paused(f"Sending is paused for tenant {tenant.name}.")
+
+    def check_verified(self, from_address: str | None, identity: str | None) -> None:
+        """The identity a send uses must exist and be verified (`VerificationStatus` SUCCESS)."""
+        known = self.ses.email_identities.get(identity) if identity else None
+        if known is None or getattr(known, "verification_status", "SUCCESS") != "SUCCESS":
+            address = parseaddr(from_address or "")[1] or identity or ""
+            raise message_rejected(
+                "Email address is not verified. The following identities failed the check in "
+                f"region {self.region.upper()}: {address}")
 
     def _resources_used(
         self, identity: str | None, configuration_set: str | None, template: str | None

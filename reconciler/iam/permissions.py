@@ -37,6 +37,10 @@ _SHARED: Mapping[tuple[str, str], Permission] = {
     # change nothing the tool manages, so the read-only policy (plan, drift, status) has them
     ("cloudwatch", "PutMetricData"): _read("cloudwatch:PutMetricData"),
     ("events", "PutEvents"): _read("events:PutEvents"),
+    # `verify --send-test` (reconciler/aws/sending.py): the send rate, then one send per tenant;
+    # no read-only run (plan, drift, status) reads the rate, so the read-only role goes without
+    ("sesv2", "GetAccount"): _write("ses:GetAccount"),
+    ("sesv2", "SendEmail"): _write("ses:SendEmail"),
 }
 
 OPERATIONS: Mapping[tuple[str, str], Permission] = {

@@ -16,6 +16,7 @@ from typing import Any
 
 from reconciler.errors import PlanError
 from reconciler.kinds import tenant_diff as diff
+from reconciler.kinds.send_path import send_path_warnings
 from reconciler.kinds.tenant import KIND, TENANT, Tenant
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning.plan import Change, Conflict
@@ -78,6 +79,7 @@ def plan_tenants(plan: Any) -> None:
     plan.changes.extend(_annotate_moves(b.changes))
     plan.notices.extend(b.notices)
     plan.conflicts.extend(b.conflicts)
+    plan.warnings.extend(send_path_warnings(wanted.values(), live, b.changes))
 
 
 def _renames(

@@ -97,6 +97,8 @@ class Plan:
     conflicts: tuple[Conflict, ...] = ()  # declared tenants left alone until the config decides
     # (tag key, value) that marks a tenant as ours; None (unknown) treats every tenant as foreign
     ownership: tuple[str, str] | None = None
+    # sends the account will refuse once the plan is applied (kinds.send_path): reported only
+    warnings: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

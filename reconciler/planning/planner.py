@@ -27,6 +27,7 @@ class PlanBuilder:
     changes: list[Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = None) -> Plan:
@@ -53,6 +54,7 @@ def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = No
         scope=tuple(sorted(names)) if names is not None else None,
         conflicts=tuple(builder.conflicts),
         ownership=(desired.settings.ownership_tag_key, desired.settings.ownership_tag_value),
+        warnings=tuple(builder.warnings),
     )
 
 

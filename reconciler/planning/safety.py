@@ -16,6 +16,9 @@ Objects of the other kinds (IAM policies) are checked the same way, each kind ag
 base: the share of its managed objects the plan deletes (a whole-object destroy) or changes
 (any other write that is not an addition, on an object the plan does not create), so a
 template edit that rewrites every tenant's policy is as visible as a change to every tenant.
+Pausing a tenant (`DISABLED`) stops its mail, and reputation policy `none` stops SES from
+pausing it on findings: both have their own, lower share, `max_pause_percent` of the owned
+tenants, counted on the same floor.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def _check_tenants(plan: Plan, settings: Settings, deleted: list[str], live_mana
             f"({share:.1f}%), above max_change_percent {settings.max_change_percent:g}%; "
             "pass --force to allow it."
         )
+    _check_pauses(plan, settings, live_managed_count, owned)
 
 
 def object_shares(plan: Plan) -> dict[str, tuple[list[str], list[str]]]:
@@ -148,3 +152,28 @@ def _check_kind(kind: str, changed: list[str], deleted: list[str], base: int,
             f"The plan changes {len(changed)} of {base} managed {kind} objects "
             f"({_names(changed)}; {share:.1f}%), above max_change_percent "
             f"{settings.max_change_percent:g}%; pass --force to allow it.")
+
+
+def paused_tenants(plan: Plan) -> list[str]:
+    """Existing tenants the plan pauses (`DISABLED`) or leaves to findings (policy `none`)."""
+    created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
+    pausing = {c.tenant for c in plan.changes
+               if (c.action is Action.SET_STATUS and c.after == "DISABLED")
+               or (c.action is Action.SET_POLICY and c.after == "none")}
+    return sorted(pausing - created)
+
+
+def _check_pauses(plan: Plan, settings: Settings, live_managed_count: int,
+                  owned: Collection[str] | None) -> None:
+    """Pausing tenants stops their mail and `none` drops SES's protection of the account's
+    reputation: a smaller share than other changes needs `--force` (`max_pause_percent`)."""
+    paused = paused_tenants(plan)
+    if owned is not None:
+        paused = [name for name in paused if name in owned]
+    share = _percent(len(paused), live_managed_count)
+    if paused and share > settings.max_pause_percent:
+        raise SafetyError(
+            f"The plan pauses or sets reputation policy none on {len(paused)} of "
+            f"{live_managed_count} owned tenants ({share:.1f}%: {_names(paused)}), above "
+            f"max_pause_percent {settings.max_pause_percent:g}%; pass --force to allow it."
+        )

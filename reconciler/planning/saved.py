@@ -67,6 +67,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "changes": [encode_change(c) for c in plan.changes],
         "conflicts": [encode_conflict(c) for c in plan.conflicts],
         "notices": list(plan.notices),
+        "warnings": list(plan.warnings),
         "meta": dict(plan.meta),
     }
 
@@ -102,6 +103,7 @@ def load_plan(text: str) -> Plan:
             meta=dict(data.get("meta") or {}),
             conflicts=tuple(decode_conflict(c) for c in data.get("conflicts") or ()),
             ownership=decode_ownership(data.get("ownership")),
+            warnings=tuple(data.get("warnings") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StalePlanError(f"The saved plan is malformed: {exc!r}.") from exc

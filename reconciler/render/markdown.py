@@ -102,6 +102,17 @@ def add_notices(budget: Budget, notices: tuple[str, ...]) -> None:
     budget.add("")
 
 
+def add_warnings(budget: Budget, warnings: tuple[str, ...]) -> None:
+    """Sends SES will refuse once the plan is applied: worth a look before merging."""
+    if not warnings:
+        return
+    budget.add("### Send-path warnings\n")
+    left = budget.add_all((f"- {html.escape(w, quote=False)}" for w in warnings), NOTICES_SHOWN)
+    if left:
+        budget.add(f"- … and {left:,} more warnings (see the CI log)", force=True)
+    budget.add("")
+
+
 def add_conflicts(budget: Budget, conflicts: tuple[Conflict, ...]) -> None:
     """One warning callout per conflict: each needs a decision in the config."""
     left = budget.add_all((f"> [!WARNING]\n> **Conflict** `{c.tenant}`: "
@@ -123,8 +134,10 @@ def render_plan_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
             budget.add(f"**No changes to make. {conflict_summary(plan.conflicts)}**\n",
                        force=True)
             add_conflicts(budget, plan.conflicts)
+            add_warnings(budget, plan.warnings)
             add_notices(budget, plan.notices)
             return budget.text()
+        add_warnings(budget, plan.warnings)
         add_notices(budget, plan.notices)
         budget.add(f"**{NO_CHANGES}**", force=True)
         return budget.text()
@@ -149,6 +162,7 @@ def render_plan_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
     if left:
         budget.add(f"| … and {left:,} more tenants | | | | |", force=True)
     budget.add("")
+    add_warnings(budget, plan.warnings)
     add_notices(budget, plan.notices)
     budget.add("### Changes\n")
     left = budget.add_all((details(b) for b in blocks), len(blocks))

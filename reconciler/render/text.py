@@ -30,6 +30,12 @@ def _noun(conflicts: tuple[Conflict, ...]) -> str:
     """`tenant` while only tenants are in conflict (other kinds' objects: `object`)."""
     return "tenant" if all(c.subject is None for c in conflicts) else "object"
 
+def warning_lines(warnings: tuple[str, ...]) -> list[str]:
+    if not warnings:
+        return []
+    return ["Warnings (sends SES will refuse once this plan is applied):",
+            *(f"  - {w}" for w in warnings), ""]
+
 
 def conflict_lines(conflicts: tuple[Conflict, ...]) -> list[str]:
     if not conflicts:
@@ -51,7 +57,8 @@ def render_plan_text(plan: Plan) -> str:
     if plan.scope is not None:
         lines += [f"Scope: {len(plan.scope):,} tenant(s): {shorten(plan.scope)}", ""]
     if plan.empty:
-        lines += [*conflict_lines(plan.conflicts), *notice_lines(plan.notices)]
+        lines += [*conflict_lines(plan.conflicts), *warning_lines(plan.warnings),
+                  *notice_lines(plan.notices)]
         if not plan.conflicts:
             return "\n".join([*lines, NO_CHANGES]) + "\n"
         return "\n".join([*lines, "No changes to make.", conflict_summary(plan.conflicts)]) + "\n"
@@ -59,6 +66,7 @@ def render_plan_text(plan: Plan) -> str:
     for block in tenant_blocks(plan):
         lines += [*block_lines(block), ""]
     lines += conflict_lines(plan.conflicts)
+    lines += warning_lines(plan.warnings)
     lines += notice_lines(plan.notices)
     lines.append(summary_line(plan.counts))
     if plan.conflicts:

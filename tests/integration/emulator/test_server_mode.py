@@ -87,3 +87,7 @@ def test_tenant_suppression_list_over_http(server_client: Any) -> None:
         raised, "NotFoundException", 404,
         "Email address Gone+1@customer.test does not exist on your tenant suppression list.",
     )
+
+
+def test_get_account_routes_over_http(server_client: Any) -> None:
+    assert server_client.get_account()["SendQuota"]["MaxSendRate"] == 1.0

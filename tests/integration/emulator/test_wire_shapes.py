@@ -40,6 +40,7 @@ OPERATIONS = [
     "SendBulkEmail",
     "DeleteTenant",
     "DeleteEmailTemplate",
+    "GetAccount",
 ]
 
 
@@ -97,6 +98,7 @@ def exercise_every_operation(sesv2: Any) -> None:
     )
     sesv2.delete_tenant(TenantName="acme")
     sesv2.delete_email_template(TemplateName="welcome")
+    sesv2.get_account()
 
 
 @pytest.fixture

@@ -168,4 +168,5 @@ def seed_full_tenant_resources(account: Account) -> None:
 # The safety percentages are their own rule (tests/integration/engine/test_safety_floor.py);
 # below settings.safety.min_tenants they do not apply anyway, and tests about something else
 # lift them so that a changed tenant count or floor does not change what they check.
-NO_LIMITS: dict[str, Any] = {"safety": {"max_delete_percent": 100, "max_change_percent": 100}}
+NO_LIMITS: dict[str, Any] = {"safety": {"max_delete_percent": 100, "max_change_percent": 100,
+                                        "max_pause_percent": 100}}

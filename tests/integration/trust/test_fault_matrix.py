@@ -29,7 +29,7 @@ from tests.integration.trust.world import Foreign, World, divergences, resource_
 
 REGION = "us-east-1"
 IDENTITIES = ("a.example.com", "moving.example.com", "new.example.com", "foreign.example.com")
-LIFTED = {"max_delete_percent": 100, "max_change_percent": 100}
+LIFTED = {"max_delete_percent": 100, "max_change_percent": 100, "max_pause_percent": 100}
 SEED = 20261129
 
 BEFORE: dict[str, dict[str, Any]] = {
