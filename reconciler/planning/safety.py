@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from reconciler.errors import SafetyError
+from reconciler.kinds.registry import action_spec
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning.plan import Change, Plan
 from reconciler.state import DEFAULT_POLICY, Settings
@@ -43,8 +44,14 @@ def _only_adds(change: Change) -> bool:
 def changed_tenants(plan: Plan) -> list[str]:
     """Existing tenants the plan alters: not created by it, and not only gaining additions."""
     created = {c.tenant for c in plan.changes if c.action is Action.CREATE_TENANT}
-    altering = {c.tenant for c in plan.changes if not _only_adds(c)}
+    altering = {c.tenant for c in plan.changes if not _only_adds(c) and c.tenant is not None}
     return sorted(altering - created)
+
+
+def deleted_objects(plan: Plan) -> list[str]:
+    """Account-level objects (monitoring) the plan deletes: a log group's events go too."""
+    return sorted({str(c.address) for c in plan.changes if c.tenant is None
+                   and c.effect == "destroy" and action_spec(c.action).whole})
 
 
 def _percent(part: int, whole: int) -> float:
@@ -64,10 +71,16 @@ def check_safety(
     not apply. `owned` names the live tenants carrying the ownership tag: the share is a share of
     them, so changes to `external: true` or adopted tenants, outside that base, do not count.
     """
-    deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
+    deleted = sorted(str(c.tenant) for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
         raise SafetyError(
             f"The plan deletes {len(deleted)} tenant(s) ({_names(deleted)}); "
+            "pass --allow-delete to allow it."
+        )
+    objects = deleted_objects(plan)
+    if objects and not allow_delete:
+        raise SafetyError(
+            f"The plan deletes {len(objects)} account-level object(s) ({_names(objects)}); "
             "pass --allow-delete to allow it."
         )
     if force or live_managed_count < settings.min_tenants:
