@@ -15,13 +15,15 @@ import boto3
 import pytest
 
 from reconciler.emulator import Emulator
-from reconciler.emulator.accounting import CounterSnapshot
+from reconciler.emulator.accounting import OUTCOMES, CounterSnapshot
+from reconciler.iam.permissions import OPERATIONS
 from tests.integration.engine.conftest import (
     ACCOUNT,
     NO_LIMITS,
     REGION,
     Account,
     engine,
+    run_cli,
     write_config,
 )
 
@@ -308,3 +310,40 @@ def test_alerts_add_exactly_2_sns_reads_to_an_unchanged_plan(
     assert _extra(_plan_cost(emulator, config), _plan_cost(emulator, plain)) == {
         "DescribeLogGroups": 1, "DescribeResourcePolicies": 1, "DescribeRule": 1,
         "ListTargetsByRule": 1, "GetTopicAttributes": 1, "ListSubscriptionsByTopic": 1}
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+def _operations(emulator: Emulator, *commands: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The operations sent on the wire by the commands (any outcome)."""
+    seen: set[tuple[str, str]] = set()
+    for command in commands:
+        before = emulator.counters.snapshot()
+        assert engine(*command).exit_code in (0, 2)
+        spent = emulator.counters.snapshot() - before
+        for outcome in OUTCOMES:
+            seen |= set(spent.by_operation(outcome))
+    return {op for op in seen if op[0] in ("logs", "events", "sns")}
+
+
+def _granted(*args: str) -> set[str]:
+    policy = json.loads(run_cli("iam", "self-policy", *args).stdout)
+    return {a for s in policy["Statement"] for a in s["Action"]}
+
+
+def test_self_policy_covers_every_monitoring_call_and_read_only_covers_plan_and_drift(
+        tmp_path: Path, emulator: Emulator) -> None:
+    config = _config(tmp_path, tags={"Team": "mail"}, resource_policy={"scope": "account"},
+                     alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@example.com"]})
+    applied = _operations(emulator, ("apply", config, "--auto-approve"))
+    events, logs, _ = _clients()
+    events.disable_rule(Name=RULE)
+    logs.put_retention_policy(logGroupName=GROUP, retentionInDays=7)
+    read = _operations(emulator, ("plan", str(config)), ("drift", str(config)))
+    applied |= _operations(emulator, ("apply", config, "--auto-approve"))
+    assert {("events", "PutRule"), ("logs", "PutResourcePolicy"), ("sns", "CreateTopic"),
+            ("events", "ListTagsForResource")} <= applied | read
+    everything, reads = _granted(), _granted("--read-only")
+    assert {op for op in applied | read
+            if not set(OPERATIONS[op].actions) <= everything} == set()
+    assert {op for op in read if not set(OPERATIONS[op].actions) <= reads} == set()
