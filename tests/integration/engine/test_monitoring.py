@@ -204,6 +204,34 @@ def test_apply_restores_and_keeps_the_other_teams_statement_byte_identical(
     assert engine("drift", config).exit_code == 0
 
 
+def test_a_saved_plan_that_restores_monitoring_applies_while_the_account_is_unchanged(
+        tmp_path: Path, emulator: Emulator) -> None:
+    config = _config(tmp_path)
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    boto3.client("events", region_name=REGION).disable_rule(Name=RULE)
+    saved = tmp_path / "plan.json"
+    assert engine("plan", config, "--out", saved).exit_code == 0
+    result = engine("apply", config, "--plan", saved, "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert boto3.client("events", region_name=REGION).describe_rule(Name=RULE)["State"] == \
+        "ENABLED"
+
+
+def test_a_saved_plan_is_refused_when_monitoring_changed_after_it_was_saved(
+        tmp_path: Path, emulator: Emulator) -> None:
+    config = _config(tmp_path)
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    events, logs, _ = _clients()
+    events.disable_rule(Name=RULE)
+    saved = tmp_path / "plan.json"
+    assert engine("plan", config, "--out", saved).exit_code == 0
+    logs.put_retention_policy(logGroupName=GROUP, retentionInDays=7)
+    result = engine("apply", config, "--plan", saved, "--auto-approve")
+    assert result.exit_code == 1
+    assert "changed in the account since it was saved" in result.output
+    assert events.describe_rule(Name=RULE)["State"] == "DISABLED"
+
+
 # --- ownership -------------------------------------------------------------------------------
 
 def test_an_unowned_log_group_and_rule_are_never_modified(
