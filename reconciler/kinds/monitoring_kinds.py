@@ -2,7 +2,7 @@
 
 The objects and their comparisons are in `reconciler.kinds.monitoring`, the planning rules and
 renderings in `monitoring_plan`, the reads in `monitoring_read`, the writes in
-`monitoring_write` (over `reconciler.aws.logs`, `events` and `sns`).
+`monitoring_write` (over `reconciler.aws.log_groups`, `event_rules` and `sns_topics`).
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.aws import events, logs, sns
+from reconciler.aws import event_rules as events
+from reconciler.aws import log_groups as logs
+from reconciler.aws import sns_topics as sns
 from reconciler.kinds.monitoring import (
     TOPIC_SID,
     EventRule,

@@ -1,7 +1,7 @@
 """The monitoring kinds' writers: a change of the plan -> the Logs, SNS and EventBridge calls.
 
 Creates carry the ownership tag; policy statements are merged into the policy as it is when
-written (`reconciler.aws.logs.put_statement`), so a statement added by someone else between
+written (`reconciler.aws.log_groups.put_statement`), so a statement added by someone else between
 plan and apply survives.
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.aws import events, logs, sns
+from reconciler.aws import event_rules as events
+from reconciler.aws import log_groups as logs
+from reconciler.aws import sns_topics as sns
 from reconciler.kinds.monitoring import (
     EventRule,
     LogGroup,

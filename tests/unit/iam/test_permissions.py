@@ -19,9 +19,10 @@ from reconciler.iam.permissions import OPERATIONS, actions, self_policy
 GATEWAY = Path(__file__).resolve().parents[3] / "reconciler" / "aws"
 SERVICE_FILES = {"dynamodb": ("lock.py",),
                  "iam": tuple(sorted(p.name for p in GATEWAY.glob("iam_*.py"))),
-                 "logs": ("logs.py",), "events": ("events.py",), "sns": ("sns.py",)}
+                 "logs": ("log_groups.py",), "events": ("event_rules.py",),
+                 "sns": ("sns_topics.py",)}
 # modules that call only their own service (their tag_resource is not SES's)
-SINGLE_SERVICE = frozenset({"logs.py", "events.py", "sns.py"})
+SINGLE_SERVICE = frozenset({"log_groups.py", "event_rules.py", "sns_topics.py"})
 _ATTRIBUTE = re.compile(r"\.([a-z][a-z0-9_]*)\b")
 
 
