@@ -139,3 +139,10 @@ def test_drift_of_only_monitoring_is_not_reported_as_no_drift() -> None:
     assert "  account-level objects\n    ~ event_rule.SESTenantStatusMonitor: state DISABLED" \
         in text
     assert text.endswith("1 account-level object drifted.\n")
+
+
+def test_every_monitoring_action_is_documented_in_the_json_format_doc() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "plan-json.md").read_text()
+    assert [a for a in MonitoringAction if f"`{a}`" not in doc] == []
