@@ -265,8 +265,10 @@ class TenantEvents(_Model):
         lambda v: None if v in rules.RETENTION_DAYS else
         f"retention_days must be one of {', '.join(map(str, rules.RETENTION_DAYS))}",
         "retention_days"), WithJsonSchema({"enum": list(rules.RETENTION_DAYS)})] | None = None
-    kms_key_id: Annotated[str, Field(min_length=1, max_length=256, description=(
-        "KMS key ARN that encrypts the log group"))] | None = None
+    kms_key_id: Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$",
+                                     max_length=256, description=(
+        "ARN of the KMS key that encrypts the log group (the form DescribeLogGroups returns)"
+    ))] | None = None
     tags: Tags = Field({}, description=(
         "tags of the log group, rule and topic (the ownership tag is added)"))
     event_bus: Annotated[str, Field(pattern=r"^[/.\-_A-Za-z0-9]{1,256}$")] = Field(

@@ -117,6 +117,21 @@ def test_monitoring_objects_carry_the_ownership_tag_and_the_declared_tags(
     assert {t["Key"]: t["Value"] for t in tags} == expected
 
 
+def test_a_changed_kms_key_is_associated_with_the_existing_group(
+        tmp_path: Path, emulator: Emulator) -> None:
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/11111111-2222-3333-4444-555555555555"
+    assert engine("apply", _config(tmp_path, kms_key_id=key), "--auto-approve").exit_code == 0
+    _, logs, _ = _clients()
+    assert logs.describe_log_groups(logGroupNamePrefix=GROUP)["logGroups"][0]["kmsKeyId"] == key
+    other = key.replace("1111", "9999")
+    planned = engine("plan", _config(tmp_path, kms_key_id=other))
+    assert f"KMS key {key} in the account, {other} in the config" in planned.output
+    applied = engine("apply", _config(tmp_path, kms_key_id=other), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert logs.describe_log_groups(logGroupNamePrefix=GROUP)["logGroups"][0]["kmsKeyId"] == \
+        other
+
+
 def test_only_managed_tenants_narrows_the_pattern_to_the_tenants_arn_prefixes(
         tmp_path: Path, emulator: Emulator) -> None:
     config = _config(tmp_path, tenants={"Acme": {}, "Beta": {}}, only_managed_tenants=True)
