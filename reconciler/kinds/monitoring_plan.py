@@ -366,7 +366,11 @@ def _object_drift(actual: Any, expected: Any) -> str:
         return "; ".join(group_lines(actual, expected))
     if isinstance(expected, EventRule):
         return "; ".join(rule_lines(actual, expected))
-    return f"{_noun(expected)}: policy statement {expected.statement.get('Sid')} differs"
+    sid = expected.statement.get("Sid")
+    if actual.statement is None:
+        return f"statement {sid} is missing from the policy of {_noun(expected)}"
+    return (f"statement {sid} in the policy of {_noun(expected)} differs from the config: "
+            + "; ".join(_statement_lines(actual.statement, expected.statement)))
 
 
 __all__ = ["MonitoringAction", "Subscription", "Target", "change_lines", "drift_text",

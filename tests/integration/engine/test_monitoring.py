@@ -159,6 +159,41 @@ def test_alerts_create_a_topic_eventbridge_may_publish_to_its_subscription_and_t
     assert sorted(t["Arn"] for t in targets) == [GROUP_ARN, topic]
 
 
+def test_changed_subscriptions_subscribe_the_new_address_and_unsubscribe_the_old(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    first = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", first, "--auto-approve").exit_code == 0
+    second = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["b@x.com"]})
+    result = engine("apply", second, "--auto-approve")
+    assert result.exit_code == 0, result.output
+    _, _, sns = _clients()
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [s["Endpoint"] for s in subs] == ["b@x.com"]
+
+
+def test_our_topic_statement_is_restored_next_to_a_statement_added_out_of_band(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts"})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    theirs = {"Sid": "Backup", "Effect": "Allow", "Principal": {"Service":
+                                                                 "backup.amazonaws.com"},
+              "Action": "sns:Publish", "Resource": topic}
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(
+        {"Version": "2012-10-17", "Statement": [theirs]}))
+    drift = engine("drift", config)
+    assert drift.exit_code == 2
+    assert ("sns_topic.ses-alerts: statement SesReconcilerEventBridgePublish is missing from "
+            "the policy of SNS topic ses-alerts") in drift.output
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["Backup",
+                                                       "SesReconcilerEventBridgePublish"]
+    assert policy["Statement"][0] == theirs
+
+
 def test_a_second_plan_after_apply_shows_no_changes(tmp_path: Path, emulator: Emulator) -> None:
     config = _config(tmp_path, alerts={"sns_topic": "ses-alerts",
                                        "subscriptions": ["oncall@example.com"]},
