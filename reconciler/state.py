@@ -202,10 +202,27 @@ class IamRoleTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class Alerts:
+    sns_topic: str
+    subscriptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Monitoring:
+    """`monitoring.tenant_events`: the rule, log group, Logs resource policy and targets."""
+
     rule_name: str
     log_group: str
     retention_days: int | None = None
+    kms_key_id: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    event_bus: str = "default"
+    only_managed_tenants: bool = False
+    policy_scope: Literal["log-group", "account"] = "log-group"
+    policy_name: str = "ses-reconciler-tenant-events"
+    policy_sid: str = "SesReconcilerTenantEvents"
+    alerts: Alerts | None = None
+    remove: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Rules that need another part of the config (references, ARN scope, tag totals) l
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -240,6 +240,23 @@ class IamRoleConfig(_Model):
         "IAM templates of the tenant attached to the role (default: all the tenant lists)"))
 
 
+class LogsPolicyConfig(_Model):
+    """Where the statement letting EventBridge write to the log group lives: a policy on the
+    group itself (outside the account's limit of 10), or merged into an account-level one."""
+
+    scope: Literal["log-group", "account"] = "log-group"
+    name: Annotated[str, Field(min_length=1, max_length=255)] = "ses-reconciler-tenant-events"
+    sid: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,100}$")] = "SesReconcilerTenantEvents"
+
+
+class AlertsConfig(_Model):
+    """An SNS topic the tenant-events rule publishes to, and who is told."""
+
+    sns_topic: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,256}$")]
+    subscriptions: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(
+        [], description="e-mail addresses subscribed to the topic")
+
+
 class TenantEvents(_Model):
     """The EventBridge rule and CloudWatch log group that record tenant status changes."""
 
@@ -251,6 +268,22 @@ class TenantEvents(_Model):
         lambda v: None if v in rules.RETENTION_DAYS else
         f"retention_days must be one of {', '.join(map(str, rules.RETENTION_DAYS))}",
         "retention_days"), WithJsonSchema({"enum": list(rules.RETENTION_DAYS)})] | None = None
+    kms_key_id: Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$",
+                                     max_length=256, description=(
+        "ARN of the KMS key that encrypts the log group (the form DescribeLogGroups returns)"
+    ))] | None = None
+    tags: Tags = Field({}, description=(
+        "tags of the log group, rule and topic (the ownership tag is added)"))
+    event_bus: Annotated[str, Field(pattern=r"^[/.\-_A-Za-z0-9]{1,256}$")] = Field(
+        "default", description="event bus of the rule (SES sends to the default bus)")
+    only_managed_tenants: bool = Field(False, description=(
+        "narrow the rule's pattern to the ARNs of the tenants in the config"))
+    resource_policy: LogsPolicyConfig = Field(LogsPolicyConfig(), description=(
+        "the Logs resource policy letting EventBridge write to the log group"))
+    alerts: AlertsConfig | None = Field(None, description=(
+        "an SNS topic the rule also targets, with e-mail subscriptions"))
+    remove: bool = Field(False, description=(
+        "delete the owned rule, targets, topic, policy statement and log group named here"))
 
 
 class MonitoringConfig(_Model):

@@ -19,12 +19,14 @@ from reconciler.config.models import (
     IamRoleConfig,
     Profile,
     TenantConfig,
+    TenantEvents,
 )
 from reconciler.config.rules import partition_of, to_ref
 from reconciler.diagnostics import Location, Source
 from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.state import (
     KIND_BY_FIELD,
+    Alerts,
     ArnContext,
     Attachments,
     Desired,
@@ -171,10 +173,34 @@ def digest(desired: Desired) -> str:
         "iam_roles": {n: [r.role_name, r.path, r.description, r.trust_policy,
                           r.max_session_duration, r.policies]
                       for n, r in desired.iam_roles.items()},
-        "monitoring": None if mon is None else [mon.rule_name, mon.log_group, mon.retention_days],
+        "monitoring": None if mon is None else _monitoring_doc(mon),
     }
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _monitoring(events: TenantEvents) -> Monitoring:
+    policy, alerts = events.resource_policy, events.alerts
+    return Monitoring(
+        events.rule_name, events.log_group, events.retention_days, events.kms_key_id,
+        dict(sorted(events.tags.items())), events.event_bus, events.only_managed_tenants,
+        policy.scope, policy.name, policy.sid,
+        None if alerts is None else Alerts(alerts.sns_topic, tuple(alerts.subscriptions)),
+        events.remove)
+
+
+def _monitoring_doc(mon: Monitoring) -> list[Any]:
+    """The first three fields as before (a config that sets only them keeps its digest)."""
+    doc: list[Any] = [mon.rule_name, mon.log_group, mon.retention_days]
+    extra = [mon.kms_key_id, dict(mon.tags), mon.event_bus, mon.only_managed_tenants,
+             mon.policy_scope, mon.policy_name, mon.policy_sid,
+             None if mon.alerts is None else [mon.alerts.sns_topic,
+                                               list(mon.alerts.subscriptions)], mon.remove]
+    return doc if extra == [None, {}, *_DEFAULT_EXTRA] else [*doc, *extra]
+
+
+_DEFAULT_EXTRA = ["default", False, "log-group", "ses-reconciler-tenant-events",
+                  "SesReconcilerTenantEvents", None, False]
 
 
 def resolve(config: ConfigFile, tenants: Mapping[str, Tenant],
@@ -192,8 +218,7 @@ def resolve(config: ConfigFile, tenants: Mapping[str, Tenant],
                                          attachments(t.attach),
                                          (template_sources or {}).get(name))
                        for name, t in sorted(config.iam_templates.items())},
-        monitoring=None if events is None else Monitoring(
-            events.rule_name, events.log_group, events.retention_days),
+        monitoring=None if events is None else _monitoring(events),
         iam_roles={name: _role(name, r, settings) for name, r in sorted(config.iam_roles.items())},
     )
     return Desired(desired.settings, desired.tenants, desired.iam_templates,

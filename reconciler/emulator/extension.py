@@ -5,7 +5,8 @@ Both modes dispatch SES v2 requests to `moto.sesv2.responses.SESV2Response` (and
 model routes the raw path to. Installing therefore means adding our response methods to those
 classes; any hook on moto's dispatch sees our operations under their real names. Methods moto
 already had (tagging, deletes, SendEmail) stay reachable as `_moto_<name>` for the cases we
-do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`).
+do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`), and
+Logs gains the KMS key calls moto lacks (`logs_responses`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import threading
 
 from moto.iam.responses import IamResponse
+from moto.logs.responses import LogsResponse
 from moto.ses.responses import EmailResponse
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.responses import SESV2Response
 
 from reconciler.emulator import event_delivery
 from reconciler.emulator.iam_responses import IamResponses
+from reconciler.emulator.logs_responses import LogsResponses
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
 from reconciler.emulator.responses import TenantResponses
 from reconciler.emulator.suppression_responses import SuppressionResponses
@@ -67,6 +70,7 @@ def install() -> None:
         _graft(EmailResponse, (V1GuardResponses,))
         _graft(IamResponse, (IamResponses,))
         event_delivery.install()
+        _graft(LogsResponse, (LogsResponses,))
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)
         setattr(SESV2Response, MARKER, True)

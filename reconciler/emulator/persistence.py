@@ -3,8 +3,8 @@
 `--target local` keeps an account between runs, so everything the reconciler touches must survive
 a save and a load unchanged: SES identities, configuration sets and templates, the tenant
 extension's store (tenants, associations, tags, suppression, reputation), IAM managed policies
-(with their versions), roles and attachments, EventBridge buses, rules and targets, and
-CloudWatch Logs groups and resource policies.
+(with their versions), roles and attachments, EventBridge buses, rules and targets,
+CloudWatch Logs groups and resource policies, and SNS topics and subscriptions.
 
 moto's model objects are saved field by field (their ``__dict__``), so ids, ARNs and timestamps
 come back identical. Objects shared between collections (a managed policy attached to a role) are
@@ -41,6 +41,7 @@ BACKEND_FIELDS: dict[str, tuple[str, ...]] = {
             "inline_policies", "tagger"),
     "events": ("event_buses", "archives", "connections", "destinations", "tagger"),
     "logs": ("groups", "resource_policies", "tagger"),
+    "sns": ("topics", "subscriptions"),
 }
 _ALLOWED_MODULES = ("moto.", "reconciler.")
 
@@ -132,6 +133,12 @@ def _is_aws_managed(obj: Any) -> bool:
     return type(obj).__name__ == "AWSManagedPolicy"
 
 
+def _is_backend(obj: Any) -> bool:
+    from moto.core.base_backend import BaseBackend
+
+    return isinstance(obj, BaseBackend)
+
+
 class _Encoder:
     """Plain JSON for plain data; tagged objects for datetimes, sets, tuples and moto models."""
 
@@ -151,6 +158,8 @@ class _Encoder:
             return simple
         if _is_aws_managed(value):
             return {"$aws_policy": value.arn}
+        if _is_backend(value):  # a model's link to its own backend (an SNS topic's)
+            return {"$backend": type(value).__qualname__}
         return self._encode_object(value)
 
     def _encode_dict(self, value: dict[Any, Any]) -> Any:
@@ -228,6 +237,7 @@ class _Decoder:
                                     for k, v in rows},
             "$ref": self._object,
             "$aws_policy": lambda arn: self.backend.managed_policies[arn],
+            "$backend": lambda _: self.backend,
         }
         if tag in simple:
             return simple[tag](value[tag])

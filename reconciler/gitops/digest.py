@@ -34,7 +34,8 @@ def plan_digest(plan: Plan, desired: Desired, live: Live) -> str:
         "region": plan.region,
         "changes": [encode_change(c) for c in plan.changes],
         "config": touched_config_digest(desired, names),
-        "live": fingerprint(live, names),
+        # None: the account-level objects (monitoring), when the plan changes any
+        "live": fingerprint(live, {*names, None} if plan.account_level else names),
     }
     blob = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)

@@ -165,7 +165,7 @@ class Kind:
     read_after: Callable[..., Any] | None = None
     depends_on: tuple[str, ...] = ()
     known_after_create: tuple[str, ...] = ()  # plan-JSON keys only apply can fill in
-    tenant_of: Callable[[str], str] = plain
+    tenant_of: Callable[[str], str | None] = plain  # None: an account-level object
     # (boto3 service, API operation) -> Permission, for `iam self-policy`
     operations: Mapping[tuple[str, str], Permission] = field(default_factory=dict)
     # the lines a plan shows for one change of this kind inside its tenant's block, and the

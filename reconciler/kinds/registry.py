@@ -13,6 +13,7 @@ from reconciler.errors import RunError
 from reconciler.kinds.base import ActionSpec, Kind
 from reconciler.kinds.iam_policy import IAM_POLICY
 from reconciler.kinds.iam_role import IAM_ROLE
+from reconciler.kinds.monitoring_kinds import MONITORING_KINDS
 from reconciler.kinds.tenant import TENANT
 from reconciler.state import Desired, Live
 
@@ -50,6 +51,8 @@ def kinds() -> tuple[Kind, ...]:
 register(TENANT)
 register(IAM_POLICY)
 register(IAM_ROLE)
+for _monitoring in MONITORING_KINDS:  # log group, policy statement, topic, rule (+ targets)
+    register(_monitoring)
 
 
 def kind(name: str) -> Kind:
@@ -93,7 +96,9 @@ def read_account(factory: Any, desired: Desired, *, scope: frozenset[str] | None
     then the reads that need every kind's objects (`Kind.read_after`)."""
     reader = TENANT.read_targeted if scope is not None else TENANT.read
     assert reader is not None
-    live: Live = reader(factory, desired, scope=scope, parallelism=parallelism,
+    # None in a scope stands for the objects that belong to no tenant (monitoring)
+    tenants = None if scope is None else frozenset(n for n in scope if n is not None)
+    live: Live = reader(factory, desired, scope=tenants, parallelism=parallelism,
                         all_tenants=all_tenants)
     objects = {kind.name: kind.read(factory, desired, live, scope=scope,
                                     parallelism=parallelism)

@@ -28,7 +28,7 @@ class DriftItem:
     plan's sentence naming both ways out).
     """
 
-    tenant: str
+    tenant: str | None  # None: an account-level object (monitoring)
     attribute: str
     kind: DriftKind
     actual: Any = None
@@ -73,7 +73,7 @@ def classify_drift(plan: Plan) -> tuple[DriftItem, ...]:
         items.append(DriftItem(name, attribute, "changed",
                                tuple(sorted(extra.get((name, attribute), ()))),
                                tuple(sorted(missing.get((name, attribute), ())))))
-    return tuple(sorted(items, key=lambda i: (i.tenant, i.attribute)))
+    return tuple(sorted(items, key=lambda i: (i.tenant is None, i.tenant or "", i.attribute)))
 
 
 def _tenant(c: Change) -> bool:
@@ -109,4 +109,9 @@ def _item(c: Change, created: set[str]) -> DriftItem | None:
 
 
 def drifted_tenants(items: tuple[DriftItem, ...]) -> tuple[str, ...]:
-    return tuple(sorted({i.tenant for i in items}))
+    return tuple(sorted({i.tenant for i in items if i.tenant is not None}))
+
+
+def drifted_objects(items: tuple[DriftItem, ...]) -> tuple[str, ...]:
+    """The account-level objects that drifted, by address."""
+    return tuple(sorted({i.attribute.split(" ", 1)[0] for i in items if i.tenant is None}))

@@ -16,9 +16,11 @@ from reconciler.kinds.registry import action_spec, kinds
 from reconciler.planning.plan import Change
 
 
-def sort_key(change: Change) -> tuple[str, int, str]:
-    """Tie-break among ready changes: by tenant, then the kind's per-object sequence."""
-    return (change.tenant, action_spec(change.action).rank, change.key)
+def sort_key(change: Change) -> tuple[bool, str, int, str]:
+    """Tie-break among ready changes: by tenant (account-level objects last), then the
+    kind's per-object sequence."""
+    tenant = change.tenant
+    return (tenant is None, tenant or "", action_spec(change.action).rank, change.key)
 
 
 def dependencies(changes: Iterable[Change]) -> dict[str, tuple[str, ...]]:
@@ -41,7 +43,7 @@ def order_changes(changes: Iterable[Change]) -> tuple[Change, ...]:
     deps = dependencies(by_key.values())
     sorter = TopologicalSorter(deps)
     sorter.prepare()
-    ready: list[tuple[tuple[str, int, str], str]] = []
+    ready: list[tuple[tuple[bool, str, int, str], str]] = []
     ordered: list[Change] = []
     while sorter.is_active():
         for key in sorter.get_ready():

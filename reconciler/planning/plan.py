@@ -51,11 +51,13 @@ class Change:
     replace_of: str | None = None  # create/delete halves of a rename carry the other name
 
     @property
-    def tenant(self) -> str:
-        """The tenant the object belongs to (a tenant's own name for the tenant kind)."""
+    def tenant(self) -> str | None:
+        """The tenant the object belongs to (a tenant's own name for the tenant kind); None
+        for an account-level object (monitoring), which no tenant owns."""
         from reconciler.kinds.registry import kind
 
-        return str(kind(self.address.kind).tenant_of(self.address.name))
+        owner = kind(self.address.kind).tenant_of(self.address.name)
+        return None if owner is None else str(owner)
 
     @property
     def key(self) -> str:
@@ -118,4 +120,9 @@ class Plan:
     @property
     def tenants(self) -> tuple[str, ...]:
         """Names of the tenants the plan touches, sorted: what a saved plan fingerprints."""
-        return tuple(sorted({c.tenant for c in self.changes}))
+        return tuple(sorted({c.tenant for c in self.changes if c.tenant is not None}))
+
+    @property
+    def account_level(self) -> bool:
+        """Whether the plan changes objects that belong to no tenant (monitoring)."""
+        return any(c.tenant is None for c in self.changes)

@@ -58,6 +58,12 @@ def changed_tenants(plan: Plan) -> list[str]:
     return sorted(altering - created)
 
 
+def deleted_objects(plan: Plan) -> list[str]:
+    """Account-level objects (monitoring) the plan deletes: a log group's events go too."""
+    return sorted({str(c.address) for c in plan.changes if c.tenant is None
+                   and c.effect == "destroy" and action_spec(c.action).whole})
+
+
 def _percent(part: int, whole: int) -> float:
     return 100.0 * part / max(whole, 1)
 
@@ -77,18 +83,24 @@ def check_safety(
     `managed_objects` (kind -> managed live objects) is the base of each other kind's shares,
     checked when that base reaches `min_tenants` too.
     """
-    deleted = sorted(c.tenant for c in plan.changes if c.action is Action.DELETE_TENANT)
+    deleted = sorted(str(c.tenant) for c in plan.changes if c.action is Action.DELETE_TENANT)
     if deleted and not allow_delete:
         raise SafetyError(
             f"The plan deletes {len(deleted)} tenant(s) ({_names(deleted)}); "
+            "pass --allow-delete to allow it."
+        )
+    objects = deleted_objects(plan)
+    if objects and not allow_delete:
+        raise SafetyError(
+            f"The plan deletes {len(objects)} account-level object(s) ({_names(objects)}); "
             "pass --allow-delete to allow it."
         )
     if force:
         return
     if live_managed_count >= settings.min_tenants:
         _check_tenants(plan, settings, deleted, live_managed_count, owned)
-    for kind, (changed_objects, deleted_objects) in sorted(object_shares(plan).items()):
-        _check_kind(kind, changed_objects, deleted_objects, (managed_objects or {}).get(kind, 0),
+    for kind, (changed_objects, gone_objects) in sorted(object_shares(plan).items()):
+        _check_kind(kind, changed_objects, gone_objects, (managed_objects or {}).get(kind, 0),
                     settings)
 
 

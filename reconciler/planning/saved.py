@@ -31,11 +31,13 @@ FORMAT_VERSION = 1
 DOCUMENT_KIND = "ses-reconciler/plan"
 
 
-def fingerprint(live: Live, names: Iterable[str]) -> str:
+def fingerprint(live: Live, names: Iterable[str | None]) -> str:
     """sha256 over the live state of the tenants `names` and of the objects of other kinds
-    that belong to them; a tenant's absence is part of the state."""
+    that belong to them (None in `names`: the account-level objects); a tenant's absence is
+    part of the state."""
     wanted = set(names)
-    state: dict[str, Any] = {name: TENANT.state(live.tenants.get(name)) for name in sorted(wanted)}
+    state: dict[str, Any] = {name: TENANT.state(live.tenants.get(name))
+                             for name in sorted(n for n in wanted if n is not None)}
     for kind in kinds():
         for name, obj in (live.objects.get(kind.name) or {}).items():
             if kind.tenant_of(name) in wanted:
@@ -44,9 +46,11 @@ def fingerprint(live: Live, names: Iterable[str]) -> str:
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 
 
-def fingerprint_names(plan: Plan) -> frozenset[str]:
-    """The tenants a plan's fingerprint covers: those it changes plus its scope, if any."""
-    return frozenset(plan.tenants) | frozenset(plan.scope or ())
+def fingerprint_names(plan: Plan) -> frozenset[str | None]:
+    """The tenants a plan's fingerprint covers: those it changes plus its scope, if any, and
+    None when it changes account-level objects."""
+    names: frozenset[str | None] = frozenset(plan.tenants) | frozenset(plan.scope or ())
+    return names | {None} if plan.account_level else names
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:

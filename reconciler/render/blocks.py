@@ -20,15 +20,18 @@ from reconciler.planning.plan import Change, Plan, PlanCounts
 __all__ = ["fmt_suppression", "q"]
 
 KNOWN_AFTER_APPLY = "(known after apply)"
-BlockKind = Literal["create", "update", "adopt", "delete", "replace"]
+BlockKind = Literal["create", "update", "adopt", "delete", "replace", "account"]
 MARKERS: dict[str, str] = {"create": "+", "update": "~", "adopt": "~", "delete": "-",
-                           "replace": "-/+"}
+                           "replace": "-/+", "account": "~"}
 VERBS: dict[str, str] = {
     "create": "will be created",
     "update": "will be updated in place",
     "adopt": "will be adopted",
     "delete": "will be destroyed",
+    "account": "will be changed",
 }
+# the block of the objects that belong to no tenant (monitoring); not a valid tenant name
+ACCOUNT_BLOCK = "(account)"
 WIDTH = max(len(a.label) for a in TENANT.attributes if a.label)
 # attributes written one value at a time, shown as `name = before -> after`, in rank order
 _SCALARS = sorted((a for a in TENANT.attributes if a.show is not None and a.action),
@@ -54,10 +57,15 @@ class TenantBlock:
 
 
 def tenant_blocks(plan: Plan) -> tuple[TenantBlock, ...]:
-    """Blocks sorted by tenant name; a rename's two halves share the new tenant's block."""
+    """Blocks sorted by tenant name; a rename's two halves share the new tenant's block; the
+    objects of no tenant (monitoring) last, in one account-level block."""
     groups: dict[str, list[Change]] = defaultdict(list)
+    account: list[Change] = []
     for c in plan.changes:
-        groups[c.tenant].append(c)
+        if c.tenant is None:
+            account.append(c)
+        else:
+            groups[c.tenant].append(c)
     old_of = {c.tenant: c.replace_of for c in plan.changes
               if c.action is Action.CREATE_TENANT and c.replace_of in groups}
     merged = set(old_of.values())
@@ -71,6 +79,8 @@ def tenant_blocks(plan: Plan) -> tuple[TenantBlock, ...]:
             blocks.append(TenantBlock(name, "replace", tuple(changes + groups[old]), old))
         else:
             blocks.append(TenantBlock(name, _kind(changes), tuple(changes)))
+    if account:
+        blocks.append(TenantBlock(ACCOUNT_BLOCK, "account", tuple(account)))
     return tuple(blocks)
 
 
@@ -88,6 +98,9 @@ def _kind(changes: list[Change]) -> BlockKind:
 def block_lines(block: TenantBlock) -> list[str]:
     """The block as text lines (no trailing blank line), Terraform-indented."""
     marker = MARKERS[block.kind]
+    if block.kind == "account":
+        return ["  # account-level objects (no tenant's) will be changed",
+                f"  {marker} account {{", *_body(block), "    }"]
     if block.kind == "replace":
         head = [f"  # tenant.{block.old} must be replaced by tenant.{block.name} (rename)",
                 f"  # {RENAME_WARNING}",

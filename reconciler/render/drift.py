@@ -8,7 +8,12 @@ from itertools import groupby
 from reconciler.kinds.base import Kind
 from reconciler.kinds.registry import kinds
 from reconciler.kinds.tenant import TENANT, q
-from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
+from reconciler.planning.drift import (
+    DriftItem,
+    classify_drift,
+    drifted_objects,
+    drifted_tenants,
+)
 from reconciler.planning.plan import Plan
 from reconciler.render.markdown import LIMIT, Budget, add_notices, header
 from reconciler.render.text import notice_lines
@@ -19,8 +24,11 @@ DRIFT_MARKERS = {"missing_tenant": "+", "unexpected_tenant": "-", "changed": "~"
 
 
 def drift_summary(items: tuple[DriftItem, ...]) -> str:
-    n = len(drifted_tenants(items))
-    return f"{n:,} tenant{'s' if n != 1 else ''} drifted." if n else NO_DRIFT
+    n, k = len(drifted_tenants(items)), len(drifted_objects(items))
+    parts = [f"{n:,} tenant{'s' if n != 1 else ''} drifted"] if n else []
+    if k:
+        parts.append(f"{k:,} account-level object{'s' if k != 1 else ''} drifted")
+    return "; ".join(parts) + "." if parts else NO_DRIFT
 
 
 def describe(item: DriftItem) -> str:
@@ -78,7 +86,7 @@ def render_drift_text(plan: Plan) -> str:
     items = classify_drift(plan)
     lines = [f"Drift report for account {plan.account} in {plan.region}.", ""]
     for tenant, group in groupby(items, key=lambda i: i.tenant):
-        lines.append(f"  tenant.{tenant}")
+        lines.append(f"  tenant.{tenant}" if tenant is not None else "  account-level objects")
         lines += [f"    {DRIFT_MARKERS[i.kind]} {i.attribute}: {describe(i)}" for i in group]
     if items:
         lines.append("")
@@ -106,7 +114,8 @@ def render_drift_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
     return budget.text()
 
 
-def _row(tenant: str, items: list[DriftItem]) -> str:
+def _row(tenant: str | None, items: list[DriftItem]) -> str:
     attrs = "<br>".join(f"{DRIFT_MARKERS[i.kind]} {i.attribute}" for i in items)
     text = "<br>".join(html.escape(describe(i), quote=False).replace("|", "\\|") for i in items)
-    return f"| `{tenant}` | {attrs} | {text} |"
+    name = f"`{tenant}`" if tenant is not None else "account-level"
+    return f"| {name} | {attrs} | {text} |"

@@ -73,7 +73,8 @@ def details(block: TenantBlock) -> str:
     body = "\n".join(diff_line(line) for line in block_lines(block))
     c = block.counts
     verb = "must be replaced" if block.kind == "replace" else VERBS[block.kind]
-    title = f"{block.old} → {block.name}" if block.old else block.name
+    title = (f"{block.old} → {block.name}" if block.old else
+             "account-level objects" if block.kind == "account" else block.name)
     f = fence(body)
     return (f"<details><summary><code>{MARKERS[block.kind]} {title}</code> {verb} "
             f"({c.add} to add, {c.change} to change, {c.destroy} to destroy)</summary>\n\n"
@@ -82,7 +83,8 @@ def details(block: TenantBlock) -> str:
 
 def table_row(block: TenantBlock) -> str:
     c = block.counts
-    title = f"`{block.old}` → `{block.name}`" if block.old else f"`{block.name}`"
+    title = (f"`{block.old}` → `{block.name}`" if block.old else
+             "account-level" if block.kind == "account" else f"`{block.name}`")
     return f"| {title} | {MARKERS[block.kind]} {block.kind} | {c.add} | {c.change} | {c.destroy} |"
 
 

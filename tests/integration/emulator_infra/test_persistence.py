@@ -187,3 +187,31 @@ def test_a_restored_policy_still_counts_versions_and_attachments(tmp_path: Path)
 
     assert count == 2
     assert versions == ["v1", "v2", "v3", "v4"]
+
+
+def test_sns_topics_tags_policies_and_subscriptions_survive_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "account.json"
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "Publish", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sns:Publish", "Resource": "*"}]})
+
+    def read(sns: Any, arn: str) -> tuple[Any, ...]:
+        return (sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"],
+                sns.list_tags_for_resource(ResourceArn=arn)["Tags"],
+                sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"])
+
+    with Emulator(state_file=state):
+        sns = _client("sns")
+        arn = sns.create_topic(Name="ses-alerts", Attributes={"Policy": policy},
+                               Tags=[{"Key": "managed-by", "Value": "ses-reconciler"}])["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="oncall@example.com")
+        before = read(sns, arn)
+
+    with Emulator(state_file=state):
+        sns = _client("sns")
+        after = read(sns, arn)
+        sns.publish(TopicArn=arn, Message="still wired to its backend")
+
+    assert after == before
+    assert json.loads(after[0])["Statement"][0]["Sid"] == "Publish"
+    assert [s["Endpoint"] for s in after[2]] == ["oncall@example.com"]

@@ -205,3 +205,18 @@ def test_local_serve_answers_iam_and_keeps_policies_and_roles_across_a_restart(
     assert after == before
     assert after[0]["ses-a-sender"].attachments == Attachments(roles=("a-sender",))
     assert after[1]["a-sender"].attached == frozenset({policy.arn})
+
+
+def test_the_server_answers_eventbridge_logs_and_sns_and_counts_their_calls(
+        emulator_server: EmulatorServer) -> None:
+    client = partial(boto3.client, region_name="us-east-1", endpoint_url=emulator_server.url)
+    events, logs, sns = client("events"), client("logs"), client("sns")
+    events.put_rule(Name="R", EventPattern='{"source": ["aws.ses"]}')
+    logs.create_log_group(logGroupName="/aws/ses/tenants")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    assert events.describe_rule(Name="R")["EventPattern"] == '{"source": ["aws.ses"]}'
+    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [
+        "/aws/ses/tenants"]
+    assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
+    assert {("events", "PutRule"), ("logs", "CreateLogGroup"), ("sns", "CreateTopic")} <= set(
+        emulator_server.counters.snapshot().by_operation())

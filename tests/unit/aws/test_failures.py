@@ -65,8 +65,8 @@ def test_access_denied_on_an_iam_create_names_the_tag_action_it_also_needs() -> 
 @pytest.mark.parametrize(("operation", "service", "action"), [
     ("ListTenants", "sesv2", "ses:ListTenants"),
     ("PutItem", "dynamodb", "dynamodb:PutItem"),
-    ("PutRule", "events", "events:PutRule"),
-    ("CreateLogGroup", "logs", "logs:CreateLogGroup"),
+    ("ListArchives", "events", "events:ListArchives"),
+    ("DescribeDestinations", "logs", "logs:DescribeDestinations"),
     ("LookupEvents", "cloudtrail", "cloudtrail:LookupEvents"),
     ("GetPolicy", "iam", "iam:GetPolicy"),
 ])

@@ -1,12 +1,17 @@
 """A representative account and config: creates, updates, a move, a rename, a delete, an
-external tenant, notices; and a second one about ownership: an adoption and a conflict."""
+external tenant, notices; a second one about ownership: an adoption and a conflict; a third
+with monitoring drifted next to a tenant change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.kinds.monitoring import EventRule, LogGroup, LogsPolicy, wanted
 from reconciler.kinds.tenant import TenantAction as Action
 from reconciler.planning import make_plan
 from reconciler.planning.plan import Plan
+from reconciler.state import Monitoring
 from tests.unit.planning.builders import PROTECT, desired, have, live, sup, want
 
 DESIRED = desired(
@@ -72,3 +77,28 @@ def representative_report() -> ApplyReport:
             outcomes.append(Outcome(c, "applied", "", 0.25))
     calls = {"CreateTenant": 2, "CreateTenantResourceAssociation": 5, "TagResource": 2}
     return ApplyReport(tuple(outcomes), calls=calls, seconds=4.5)
+
+
+MONITORING = Monitoring("SESTenantStatusMonitor", "/aws/ses/tenants", 30,
+                        policy_scope="account", policy_name="shared-logs")
+
+
+def monitoring_plan() -> Plan:
+    """One tenant tag change next to monitoring changed out of band: the rule disabled and its
+    log-group target deleted, the retention shortened, our statement gone from the
+    account-level policy another team shares."""
+    base = desired(want("Acme", tags={"c": "2"}))
+    config = replace(base, monitoring=MONITORING)
+    account = live(have("Acme", tags={"c": "1"}))
+    rule = wanted(config, account.context).rule
+    assert rule is not None
+    owned = {"managed-by": "ses-reconciler"}
+    objects = {
+        "log_group": {"/aws/ses/tenants": LogGroup("/aws/ses/tenants", 7, tags=owned)},
+        "log_resource_policy": {"/aws/ses/tenants": LogsPolicy(
+            "/aws/ses/tenants", "shared-logs", "account", MONITORING.policy_sid,
+            others=('{"Sid": "OtherTeam"}',), exists=True, group_owned=True)},
+        "event_rule": {rule.name: EventRule(rule.name, "default", rule.pattern, "DISABLED",
+                                            tags=owned)},
+    }
+    return make_plan(config, replace(account, objects=objects))

@@ -16,6 +16,7 @@ from reconciler.render import (
 )
 from tests.unit.render.golden import assert_golden
 from tests.unit.render.scenario import (
+    monitoring_plan,
     ownership_plan,
     representative_plan,
     representative_report,
@@ -39,6 +40,11 @@ def test_representative_plan_renders_as_its_golden_file(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(PLAN_RENDERERS))
 def test_adoption_and_conflict_render_as_their_golden_file(name: str) -> None:
     assert_golden(f"ownership-{name}", PLAN_RENDERERS[name](ownership_plan()))
+
+
+@pytest.mark.parametrize("name", sorted(PLAN_RENDERERS))
+def test_monitoring_renders_in_an_account_level_block_as_its_golden_file(name: str) -> None:
+    assert_golden(f"monitoring-{name}", PLAN_RENDERERS[name](monitoring_plan()))
 
 
 def test_apply_report_text_matches_its_golden_file() -> None:
