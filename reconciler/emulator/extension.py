@@ -5,18 +5,21 @@ Both modes dispatch SES v2 requests to `moto.sesv2.responses.SESV2Response` (and
 model routes the raw path to. Installing therefore means adding our response methods to those
 classes; any hook on moto's dispatch sees our operations under their real names. Methods moto
 already had (tagging, deletes, SendEmail) stay reachable as `_moto_<name>` for the cases we
-do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`).
+do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`), and
+CloudTrail gains LookupEvents (see `cloudtrail`).
 """
 
 from __future__ import annotations
 
 import threading
 
+from moto.cloudtrail.responses import CloudTrailResponse
 from moto.iam.responses import IamResponse
 from moto.ses.responses import EmailResponse
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.responses import SESV2Response
 
+from reconciler.emulator.cloudtrail_responses import CloudTrailResponses
 from reconciler.emulator.iam_responses import IamResponses
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
 from reconciler.emulator.responses import TenantResponses
@@ -64,6 +67,7 @@ def install() -> None:
         _graft(SESV2Response, (TenantResponses, MailResponses, SuppressionResponses))
         _graft(EmailResponse, (V1GuardResponses,))
         _graft(IamResponse, (IamResponses,))
+        _graft(CloudTrailResponse, (CloudTrailResponses,))
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)
         setattr(SESV2Response, MARKER, True)

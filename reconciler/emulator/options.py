@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 RepeatAssociation = Literal["error", "ok"]
 EmptySuppression = Literal["error", "ignore"]
+Pacing = Literal["throttle", "count", "off"]
 NewTenantReputation = Literal["entity", "not_found"]
 
 
@@ -34,6 +35,10 @@ class EmulatorOptions:
     tenant_id_hex_length: Literal[29, 30] = 30
     max_tenants: int = 10_000
     max_tags_per_tenant: int = 50
+    # CloudTrail LookupEvents: about 2 requests/s per account and Region. `throttle` refuses
+    # above it (ThrottlingException), `count` answers and counts, `off` ignores the rate.
+    lookup_events_pacing: Pacing = "throttle"
+    lookup_events_tps: float = 2.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
