@@ -128,6 +128,7 @@ class Settings:
     iam_path: str = "/ses-reconciler/"  # IAM path of the policies and roles made here
     iam_extra_services: tuple[str, ...] = ()  # IAM prefixes accepted without botocore's model
     iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
+    drift_overlap_minutes: float = 15.0  # incremental drift: event-history delivery delay
 
 
 @dataclass(frozen=True, slots=True, order=True)

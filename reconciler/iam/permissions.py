@@ -26,6 +26,8 @@ _read, _write = Permission.read, Permission.write
 _SHARED: Mapping[tuple[str, str], Permission] = {
     # STS answers GetCallerIdentity for any valid credentials; no policy can deny it.
     ("sts", "GetCallerIdentity"): _read(),
+    # incremental drift reads the out-of-band writes from CloudTrail event history
+    ("cloudtrail", "LookupEvents"): _read("cloudtrail:LookupEvents"),
     # IAM roles under settings.iam.path (reconciler/aws/iam_roles.py; the policies are the
     # iam_policy kind's); creating with tags needs the Tag* action too
     ("iam", "ListRoles"): _read("iam:ListRoles"),
