@@ -122,12 +122,12 @@ def request_parameters(response: Any, service: str, operation: str) -> dict[str,
             decoded = json.loads(body)
             if isinstance(decoded, dict):
                 params.update(decoded)
-    query_protocol = service in QUERY_SERVICES
+    lists = _list_parameters(service, operation)
     for key, values in (response.querystring or {}).items():
         if key in ("Action", "Version") or not _PARAM_NAME.match(key):
             continue
         items = values if isinstance(values, list) else [values]
-        params.setdefault(key, items[0] if query_protocol and len(items) == 1 else items)
+        params.setdefault(key, items if key in lists or len(items) > 1 else items[0])
     params.update(_uri_labels(service, operation, str(response.path or "")))
     return params
 
@@ -148,6 +148,18 @@ def _uri_labels(service: str, operation: str, path: str) -> dict[str, str]:
             break
         labels[name] = parts[index]
     return labels
+
+
+@functools.lru_cache(maxsize=512)
+def _list_parameters(service: str, operation: str) -> frozenset[str]:
+    """Query-string names of the operation's list members (REST protocols)."""
+    with contextlib.suppress(Exception):
+        shape = _service_model(service).operation_model(operation).input_shape
+        return frozenset(member.serialization.get("name", name)
+                         for name, member in shape.members.items()
+                         if member.type_name == "list"
+                         and member.serialization.get("location") == "querystring")
+    return frozenset()
 
 
 @functools.lru_cache(maxsize=512)
