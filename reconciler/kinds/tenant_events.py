@@ -1,9 +1,10 @@
 """Which tenants a CloudTrail event touched, and which a reputation entity says have moved.
 
 An SES event names a tenant by `tenantName`, by its ARN (`TagResource`, the reputation
-updates), or only through a resource it is associated with (`emailIdentity`, a configuration
-set or template name or ARN): the tenants the config associates with that resource are
-touched. Tenants of other accounts and Regions are not this config's.
+updates), or only through a resource it is associated with: deleting an identity,
+configuration set or template the config associates touches the tenants the config gives it
+(their plan would refuse the missing resource). Creating or editing a resource changes no
+tenant. Tenants of other accounts and Regions are not this config's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 from reconciler.state import RESOURCE_KINDS, ArnContext, Desired, ResourceRef
 
 SOURCE = "ses.amazonaws.com"
-_RESOURCE_NAME_KEYS = {"emailidentity": "identity", "configurationsetname": "configuration-set",
-                       "templatename": "template"}
+_RESOURCE_NAME_KEYS = {"emailidentity": "identity", "identity": "identity",
+                       "configurationsetname": "configuration-set", "templatename": "template"}
+# SES v2 and v1 calls that delete an associable resource
+RESOURCE_DELETES = frozenset({"DeleteEmailIdentity", "DeleteConfigurationSet",
+                              "DeleteEmailTemplate", "DeleteIdentity", "DeleteTemplate"})
 # attributes read from the reputation entity, compared in bulk against ListReputationEntities
 ENTITY_ATTRIBUTES = ("reputation_policy", "sending_status")
 
@@ -35,6 +39,7 @@ def touched_tenants(events: Sequence[Any], desired: Desired, ctx: ArnContext) ->
     names: set[str] = set()
     resources: set[ResourceRef] = set()
     for event in events:
+        removal = event.name in RESOURCE_DELETES
         for key, value in _strings(event):
             lowered = key.lower()
             if lowered == "tenantname":
@@ -43,9 +48,9 @@ def touched_tenants(events: Sequence[Any], desired: Desired, ctx: ArnContext) ->
                 tenant = tenant_of_arn(value, ctx)
                 if tenant is not None:
                     names.add(tenant)
-                else:
+                elif removal:
                     resources.update(_resource(value, ctx))
-            elif lowered in _RESOURCE_NAME_KEYS:
+            elif removal and lowered in _RESOURCE_NAME_KEYS:
                 resources.add(ResourceRef(_RESOURCE_NAME_KEYS[lowered], value))  # type: ignore[arg-type]
     if resources:
         names |= {name for name, tenant in desired.tenants.items()
