@@ -71,9 +71,9 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
                 return command(*args, **kw)
             if stack is not None and all_stacks:
                 _fail(RunError("--stack and --all-stacks exclude each other; give one"))
-            if all_stacks and (kw.get("out") or kw.get("report_file")):
-                _fail(RunError("--out and --report name one file; with --all-stacks run each "
-                               "stack with --stack NAME instead"))
+            if all_stacks and (kw.get("out") or kw.get("report_file") or kw.get("watermark")):
+                _fail(RunError("--out, --report and --watermark name one file; with "
+                               "--all-stacks run each stack with --stack NAME instead"))
             root = Path(kw.pop("config"))
             try:
                 names = [stack] if stack is not None else engine.stack_names(root)
