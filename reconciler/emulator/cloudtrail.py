@@ -235,6 +235,9 @@ def record(*, service: str, operation: str, account: str, region: str, headers: 
     target = history(account, region)
     with target.lock:
         target.events.append(event)
+        if target.events[0].time < event.time - HISTORY_DAYS * 86400:
+            target.events = [e for e in target.events
+                             if e.time >= event.time - HISTORY_DAYS * 86400]
 
 
 def is_read(operation: str) -> bool:

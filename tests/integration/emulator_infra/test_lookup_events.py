@@ -281,3 +281,10 @@ def test_lookup_events_over_http(emu: Emulator) -> None:
         server.stop()
     assert names(events) == ["CreateTenant"]
     assert record(events[0])["requestParameters"] == {"tenantName": "acme"}
+
+
+def test_history_keeps_90_days(emu: Emulator) -> None:
+    ses().create_tenant(TenantName="ancient")
+    emu.control.age_events(91 * 86400)
+    ses().create_tenant(TenantName="recent")
+    assert emu.control.event_history()["events"] == 1
