@@ -163,54 +163,83 @@ def worker(n: int, rounds: list[int], parallelism: int) -> dict[str, Any]:
             "date": datetime.now(UTC).strftime("%Y-%m-%d")}
 
 
-def render(result: dict[str, Any]) -> str:
-    n = result["tenants"]
+DATA_MARK = "<!-- bench.incremental results: "
+
+
+def render(results: dict[str, dict[str, Any]]) -> str:
+    """The section: one table of rounds per tenant count measured (largest first)."""
+    ordered = [results[k] for k in sorted(results, key=int, reverse=True)]
     lines = [
         HEADING, "",
-        f"`python -m bench.incremental --tenants {n}`: bench.plan's generated config of "
-        f"{n:,} tenants, applied two days before (the tool's own events are outside the window); "
-        "each round another principal (an IAM user of its own, another user agent) edits E "
-        "distinct tenants out of band (a tag, a policy, an association, suppression, a pause, "
-        "a deleted tenant, in turn), then `drift --since 25h` and a full drift run on the same "
-        "account. The full drift's plan repairs the account between rounds.", "",
-        "| out-of-band edits | incremental calls | full refresh calls | ratio | recall | "
-        "same findings as full | tenants read | incremental at the paced rate | full at 1/s |",
-        "|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+        "`python -m bench.incremental --tenants N`: bench.plan's generated config of N tenants, "
+        "applied two days before (the tool's own events are outside the window); each round "
+        "another principal (an IAM user of its own, another user agent) edits E distinct "
+        "tenants out of band (a tag, a policy, an association, suppression, a pause, a deleted "
+        "tenant, in turn), then `drift --since 25h` and a full drift run on the same account. "
+        "The full drift's plan repairs the account between rounds.", "",
+        "| N | out-of-band edits | incremental calls | full refresh calls | ratio | recall | "
+        "same findings as full | tenants read | incremental at the paced rate | full at 1/s | "
+        "incremental wall (s) | full wall (s) |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for r in result["rounds"]:
-        inc, full = r["incremental"], r["full"]
-        lines.append(
-            f"| {r['edits']:,} | **{inc['total']:,}** | {full['total']:,} | "
-            f"{inc['total'] / full['total']:.3f} | {r['recall']:.0%} | "
-            f"{'yes' if r['same_findings'] else 'NO'} | {inc['touched']:,} | "
-            f"{_duration(inc['paced_seconds'])} | {_duration(full['paced_seconds'])} |")
+    for result in ordered:
+        for r in result["rounds"]:
+            inc, full = r["incremental"], r["full"]
+            lines.append(
+                f"| {result['tenants']:,} | {r['edits']:,} | **{inc['total']:,}** | "
+                f"{full['total']:,} | {inc['total'] / full['total']:.3f} | {r['recall']:.0%} | "
+                f"{'yes' if r['same_findings'] else 'NO'} | {inc['touched']:,} | "
+                f"{_duration(inc['paced_seconds'])} | {_duration(full['paced_seconds'])} | "
+                f"{inc['seconds']:.1f} | {full['seconds']:.1f} |")
     lines += ["", "Incremental calls by operation:", "",
-              "| out-of-band edits | operation | calls |", "|---:|---|---:|"]
-    for r in result["rounds"]:
-        for op, count in sorted(r["incremental"]["calls"].items()):
-            lines.append(f"| {r['edits']:,} | {op} | {count:,} |")
+              "| N | out-of-band edits | operation | calls |", "|---:|---:|---|---:|"]
+    for result in ordered:
+        for r in result["rounds"]:
+            for op, count in sorted(r["incremental"]["calls"].items()):
+                lines.append(f"| {result['tenants']:,} | {r['edits']:,} | {op} | {count:,} |")
     lines += [
         "",
-        "Targets (issue 11): at most 150 calls with no edit and 500 with 100 edits, every edit "
-        "found. The cost is 1 STS call + one LookupEvents page per 50 events per event source "
-        "+ ceil(N/100) ListReputationEntities pages + GetTenant, ListTenantResources and "
-        "GetReputationEntity per touched tenant (GetTenant alone for a deleted one), plus an "
-        "existence check per referenced resource a touched tenant lost; the full refresh is "
+        "Targets (issue 11), at N = 10,000: at most 150 calls with no edit and 500 with 100 "
+        "edits, every edit found. The cost is 1 STS call + one LookupEvents page per 50 events "
+        "per event source + ceil(N/100) ListReputationEntities pages + GetTenant, "
+        "ListTenantResources and GetReputationEntity per touched tenant (GetTenant alone for a "
+        "deleted one), plus the existence checks of referenced resources a touched tenant lost "
+        "(one call each, or the identity listing when that is fewer); the full refresh is "
         "2N + 2*ceil(N/100) + 1. The tool's own writes in the window are skipped but still "
         "paged over: an apply of W writes since the last drift adds ceil(W/50) lookups. A "
         "config with IAM templates adds one LookupEvents walk in us-east-1 and, today, the "
         "iam_policy kind's targeted read (every owned policy under `settings.iam.path`).",
         "",
-        "Paced time: LookupEvents at 2 requests/s (CloudTrail's rate; the emulator counted "
-        "instead of refusing, "
-        + ", ".join(f"{r['incremental']['lookups_above_rate']} above the rate with {r['edits']} "
-                    "edits" for r in result["rounds"])
-        + "), every other call at 1 request/s.", "",
-        f"Measured {result['date']}; {result.get('machine', '')}, parallelism "
-        f"{result['parallelism']}, emulator in process.", "",
-        f"<!-- bench.incremental results: {json.dumps(result, sort_keys=True)} -->", "",
+        "Paced time: LookupEvents at 2 requests/s (CloudTrail's rate; the emulator counts "
+        "instead of refusing: "
+        + "; ".join(f"N = {res['tenants']:,}: "
+                    + ", ".join(str(r["incremental"]["lookups_above_rate"])
+                                for r in res["rounds"])
+                    for res in ordered)
+        + " lookups above the rate), every other call at 1 request/s. Wall times: the "
+        "emulator in process, on a shared machine.", "",
+        "; ".join(f"N = {res['tenants']:,} measured {res['date']} "
+                  f"({res.get('machine', '')}, parallelism {res['parallelism']})"
+                  for res in ordered) + ".", "",
+        f"{DATA_MARK}{json.dumps(results, sort_keys=True)} -->", "",
     ]
     return "\n".join(lines)
+
+
+def previous_results(report: Path = REPORT) -> dict[str, dict[str, Any]]:
+    """Earlier results by tenant count, so a quick rerun keeps the 10,000-tenant rows."""
+    text = report.read_text() if report.exists() else ""
+    start = text.find(DATA_MARK)
+    if start < 0:
+        return {}
+    end = text.find(" -->", start)
+    try:
+        data = json.loads(text[start + len(DATA_MARK):end])
+    except json.JSONDecodeError:
+        return {}
+    if "tenants" in data:  # a single result, as first written
+        return {str(data["tenants"]): data}
+    return dict(data)
 
 
 def _duration(seconds: float) -> str:
@@ -247,7 +276,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(json.dumps(result))
         return result
     result = _run_worker(args.tenants, args.edits, args.parallelism)
-    section = render(result)
+    results = {} if args.no_write else previous_results(REPORT)
+    results[str(args.tenants)] = result
+    section = render(results)
     print(section)
     if not args.no_write:
         replace_section(REPORT, HEADING, section)
