@@ -54,9 +54,10 @@ class RefreshReport:
         c = self.changes
         return (f"Incremental refresh: CloudTrail events from {stamp(self.window.start)} to "
                 f"{stamp(self.window.end)} (since {stamp(self.window.since)}, less "
-                f"{self.overlap_minutes:g} min for delivery delay); {c.events} out-of-band "
-                f"writes read, {c.own} of this tool's own and {c.failed} failed calls skipped; "
-                f"{len(c.tenants)} tenants changed and were read, the others were not.")
+                f"{self.overlap_minutes:g} min for delivery delay); "
+                f"{_n(c.events, 'out-of-band write')} read, {c.own} of this tool's own and "
+                f"{c.failed} failed calls skipped; "
+                f"{_n(len(c.tenants), 'tenant')} changed and read, the others not read.")
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"mode": self.mode, "fallback": self.fallback}
@@ -68,6 +69,10 @@ class RefreshReport:
                     "failed": self.changes.failed, "tenants": sorted(self.changes.tenants),
                     "sources": list(self.changes.sources)}
         return out
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def refresh_scope(factory: ClientFactory, desired: Desired, refresh: Refresh,
