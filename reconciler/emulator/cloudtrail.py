@@ -61,7 +61,7 @@ _NAME_KEYS = {
 }
 
 
-class LookupError_(Exception):
+class LookupRefused(Exception):
     """A LookupEvents request CloudTrail refuses: its error code and message."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -341,27 +341,27 @@ def _arn_type(arn: str) -> str:
 
 def lookup(account: str, region: str, body: Mapping[str, Any], *, pacing: str,
            rate: float) -> dict[str, Any]:
-    """One LookupEvents page; LookupError_ for what CloudTrail refuses."""
+    """One LookupEvents page; LookupRefused for what CloudTrail refuses."""
     attribute = _attribute(body.get("LookupAttributes"))
     max_results = body.get("MaxResults", MAX_RESULTS)
     if not isinstance(max_results, int) or not 1 <= max_results <= MAX_RESULTS:
-        raise LookupError_("InvalidMaxResultsException",
+        raise LookupRefused("InvalidMaxResultsException",
                            "Value for MaxResults is invalid. Valid range is 1 to 50.")
     category = body.get("EventCategory")
     if category is not None and category != "insight":
-        raise LookupError_("InvalidEventCategoryException",
+        raise LookupRefused("InvalidEventCategoryException",
                            f"Event category {category} is not valid.")
     now = time.time()
     start = _epoch(body.get("StartTime"), now - HISTORY_DAYS * 86400)
     end = _epoch(body.get("EndTime"), now)
     if start > end:
-        raise LookupError_("InvalidTimeRangeException",
+        raise LookupRefused("InvalidTimeRangeException",
                            "Start time must be less than or equal to end time.")
     query = _query_digest(attribute, body.get("StartTime"), body.get("EndTime"), category)
     target = history(account, region)
     before = _token_position(body.get("NextToken"), query, len(target.events))
     if not target.take_token(rate, pacing, time.monotonic()):
-        raise LookupError_("ThrottlingException", "Rate exceeded")
+        raise LookupRefused("ThrottlingException", "Rate exceeded")
     if category == "insight":
         return {"Events": []}
     with target.lock:
@@ -390,14 +390,14 @@ def _attribute(raw: Any) -> tuple[str, str] | None:
     if raw is None or raw == []:
         return None
     if not isinstance(raw, list) or len(raw) != 1 or not isinstance(raw[0], dict):
-        raise LookupError_("InvalidLookupAttributesException",
+        raise LookupRefused("InvalidLookupAttributesException",
                            "You can specify only one lookup attribute.")
     key, value = raw[0].get("AttributeKey"), raw[0].get("AttributeValue")
     if key not in ATTRIBUTE_KEYS:
-        raise LookupError_("InvalidLookupAttributesException",
+        raise LookupRefused("InvalidLookupAttributesException",
                            f"Lookup attribute key {key} is not valid.")
     if not isinstance(value, str) or not 1 <= len(value) <= 2000:
-        raise LookupError_("InvalidLookupAttributesException",
+        raise LookupRefused("InvalidLookupAttributesException",
                            "The lookup attribute value must be 1 to 2000 characters.")
     return str(key), value
 
@@ -410,7 +410,7 @@ def _epoch(value: Any, default: float) -> float:
     try:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
     except ValueError:
-        raise LookupError_("InvalidTimeRangeException",
+        raise LookupRefused("InvalidTimeRangeException",
                            f"Time {value} is not a valid timestamp.") from None
 
 
@@ -430,9 +430,9 @@ def _token_position(token: Any, query: str, size: int) -> int | None:
     try:
         position, bound = json.loads(base64.urlsafe_b64decode(str(token).encode()))
     except (ValueError, TypeError, binascii.Error):
-        raise LookupError_("InvalidNextTokenException", "Invalid NextToken.") from None
+        raise LookupRefused("InvalidNextTokenException", "Invalid NextToken.") from None
     if bound != query or not isinstance(position, int) or not 0 <= position <= size:
-        raise LookupError_("InvalidNextTokenException",
+        raise LookupRefused("InvalidNextTokenException",
                            "NextToken does not match the query it was issued for.")
     return position
 

@@ -27,7 +27,7 @@ class CloudTrailResponses:
             answer = cloudtrail.lookup(self.current_account, self.region, request,
                                        pacing=options.lookup_events_pacing,
                                        rate=options.lookup_events_tps)
-        except cloudtrail.LookupError_ as err:
+        except cloudtrail.LookupRefused as err:
             headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": err.code,
                        "status": "400"}
             return 400, headers, json.dumps({"__type": err.code, "message": err.message})
