@@ -207,8 +207,8 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "(one call each, or the identity listing when that is fewer); the full refresh is "
         "2N + 2*ceil(N/100) + 1. The tool's own writes in the window are skipped but still "
         "paged over: an apply of W writes since the last drift adds ceil(W/50) lookups. A "
-        "config with IAM templates adds one LookupEvents walk in us-east-1 and, today, the "
-        "iam_policy kind's targeted read (every owned policy under `settings.iam.path`).",
+        "config with IAM templates adds one LookupEvents walk in us-east-1, the ListPolicies "
+        "pages (1,000 a page) and GetPolicy + GetPolicyVersion per policy of a touched tenant.",
         "",
         "Paced time: LookupEvents at 2 requests/s (CloudTrail's rate; the emulator counts "
         "instead of refusing: "

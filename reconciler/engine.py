@@ -59,7 +59,7 @@ from reconciler.planning import (
 from reconciler.planning.resource_scope import check_resource_scope
 from reconciler.refresh import Refresh, RefreshReport, refresh_scope, write_watermark
 from reconciler.render import render_apply, render_drift, render_plan
-from reconciler.state import Desired, Live, Settings
+from reconciler.state import ChangedScope, Desired, Live, Settings
 
 # re-exported for cli.py, which calls only this module
 __all__ = ["DEFAULT_GRACE", "Refresh", "Validation", "dump_plan", "import_to_files", "render_apply",
@@ -124,6 +124,8 @@ class Run:
                     "and cannot be combined with --only or --changed-since; drop one of them")
             now = dt.datetime.now(dt.UTC)
             scope, report = refresh_scope(self.factory, self.desired, refresh, now)
+            if scope is not None:
+                scope = ChangedScope(scope)
         else:
             scope = self._scope(only, changed_since, config_path)
         live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)

@@ -210,3 +210,9 @@ class Live:
     unowned: frozenset[str] = frozenset()
     # objects of the other kinds, kind -> name -> object (tenants are `tenants`)
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+class ChangedScope(frozenset[str]):
+    """A tenant scope incremental drift found in event history: a kind may read only what
+    belongs to these tenants. A targeted plan's scope (`--only`, a saved plan's re-read) is a
+    plain frozenset, for which a kind may have to read more (orphans keyed by tags)."""

@@ -184,8 +184,10 @@ def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
 def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
           parallelism: int = 8) -> Mapping[str, IamPolicy]:
     from reconciler.kinds.iam_policy_plan import read_policies
+    from reconciler.state import ChangedScope
 
-    return read_policies(factory, desired, live, parallelism=parallelism)
+    names = scope if isinstance(scope, ChangedScope) else None
+    return read_policies(factory, desired, live, parallelism=parallelism, names=names)
 
 
 def _in_use(desired: Any) -> bool:

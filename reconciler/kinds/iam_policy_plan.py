@@ -10,7 +10,7 @@ gone, with prune). Attachments other than the declared ones are detached from ow
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from reconciler.iam.documents import equivalent, explain
@@ -68,10 +68,12 @@ def desired_policies(desired: Desired, live: Live, created: frozenset[str],
     return out
 
 
-def read_policies(factory: Any, desired: Desired, live: Live, *,
-                  parallelism: int = 8) -> dict[str, IamPolicy]:
+def read_policies(factory: Any, desired: Desired, live: Live, *, parallelism: int = 8,
+                  names: frozenset[str] | None = None) -> dict[str, IamPolicy]:
     """The owned policies under `settings.iam_path`, keyed like the desired ones; nothing is
-    read (no call made) when the config declares no IAM template."""
+    read (no call made) when the config declares no IAM template. With `names` (tenants
+    incremental drift found changed), only the policies whose name a template renders for
+    one of them are read beyond the listing."""
     if not wants_iam(desired):
         return {}
     from reconciler.aws.iam_model import Ownership
@@ -84,7 +86,7 @@ def read_policies(factory: Any, desired: Desired, live: Live, *,
     tenant_key, template_key = tag_keys(settings)
     ownership = Ownership(settings.ownership_tag_key, settings.ownership_tag_value)
     found = read(factory, settings.iam_path, ownership, with_attachments=attached,
-                 parallelism=parallelism)
+                 parallelism=parallelism, only=_named_for(desired, live, names))
     out: dict[str, IamPolicy] = {}
     for policy in found.values():
         if not policy.owned:
@@ -103,6 +105,21 @@ def read_policies(factory: Any, desired: Desired, live: Live, *,
             arn=policy.arn, policy_id=policy.policy_id, version=policy.default_version_id,
             tags=tags)
     return dict(sorted(out.items()))
+
+
+def _named_for(desired: Desired, live: Live,
+               names: frozenset[str] | None) -> Callable[[str], bool] | None:
+    if names is None:
+        return None
+    from reconciler.kinds.iam_policy_events import name_patterns
+
+    patterns = [pattern for _, pattern in name_patterns(desired, live.context)]
+
+    def wanted(policy_name: str) -> bool:
+        return any((m := p.fullmatch(policy_name)) is not None and m.group("tenant") in names
+                   for p in patterns)
+
+    return wanted
 
 
 def _unknown(document: Any) -> bool:

@@ -191,6 +191,8 @@ def test_iam_policy_edit_is_found(tmp_path: Path, account: Account,
     assert report["scope"] == ["Beta"]
     assert [i["attribute"] for i in report["drift"]] == ["iam_policy.Beta/sender"]
     assert calls["LookupEvents"] == 2  # one per event source: SES, IAM
+    # the listing, then only the touched tenant's policy
+    assert (calls["ListPolicies"], calls["GetPolicy"], calls["GetPolicyVersion"]) == (1, 1, 1)
 
 
 # --- fallbacks -------------------------------------------------------------------------------
