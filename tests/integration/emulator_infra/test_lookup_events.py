@@ -213,24 +213,32 @@ def test_start_and_end_time_bound_the_events(emu: Emulator) -> None:
     assert [record(e)["requestParameters"]["tenantName"] for e in older] == ["old"]
 
 
-def test_lookups_above_two_a_second_are_throttled(emu: Emulator) -> None:
-    emu.options.update(lookup_events_pacing="throttle")
-    codes = []
-    for _ in range(6):
-        try:
-            trail().lookup_events()
-            codes.append("ok")
-        except ClientError as err:
-            codes.append(err.response["Error"]["Code"])
-    assert codes[:2] == ["ok", "ok"]
-    assert "ThrottlingException" in codes
+def test_lookups_above_the_rate_are_throttled(emu: Emulator) -> None:
+    """2 requests/s by default; a slow rate here, so a loaded machine cannot refill it."""
+    assert emu.options.lookup_events_tps == 2.0
+    emu.options.update(lookup_events_pacing="throttle", lookup_events_tps=0.05)
+    client = trail()
+    client.lookup_events()
+    with pytest.raises(ClientError) as raised:
+        client.lookup_events()
+    assert raised.value.response["Error"]["Code"] == "ThrottlingException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 def test_count_pacing_answers_and_counts_what_it_would_have_throttled(emu: Emulator) -> None:
-    emu.options.update(lookup_events_pacing="count")
-    for _ in range(6):
-        trail().lookup_events()
-    assert emu.control.event_history()["would_throttle"] >= 3
+    emu.options.update(lookup_events_pacing="count", lookup_events_tps=0.05)
+    client = trail()
+    for _ in range(4):
+        client.lookup_events()
+    assert emu.control.event_history()["would_throttle"] == 3
+
+
+def test_pacing_off_never_throttles(emu: Emulator) -> None:
+    emu.options.update(lookup_events_pacing="off", lookup_events_tps=0.05)
+    client = trail()
+    for _ in range(4):
+        client.lookup_events()
+    assert emu.control.event_history()["would_throttle"] == 0
 
 
 def test_another_principal_is_named_with_its_key_and_user_agent(emu: Emulator) -> None:
