@@ -71,9 +71,9 @@ def _fleet(combined: Callable[[Path, dict[str, Any]], None] | None = None
                 return command(*args, **kw)
             if stack is not None and all_stacks:
                 _fail(RunError("--stack and --all-stacks exclude each other; give one"))
-            if all_stacks and (kw.get("out") or kw.get("report_file")):
-                _fail(RunError("--out and --report name one file; with --all-stacks run each "
-                               "stack with --stack NAME instead"))
+            if all_stacks and (kw.get("out") or kw.get("report_file") or kw.get("watermark")):
+                _fail(RunError("--out, --report and --watermark name one file; with "
+                               "--all-stacks run each stack with --stack NAME instead"))
             root = Path(kw.pop("config"))
             try:
                 names = [stack] if stack is not None else engine.stack_names(root)
@@ -111,13 +111,14 @@ def _plan_fleet_markdown(root: Path, kw: dict[str, Any]) -> None:
     """`plan --all-stacks --format markdown`: one summary of every stack's plan."""
     kw.pop("out")
     stats, only, changed_since = kw.pop("stats"), kw.pop("only"), kw.pop("changed_since")
+    refresh = _plan_refresh(kw)
     plans = []
     for name in engine.stack_names(root):
         path = engine.stack_config(root, name)
         options = _options({**kw, "local_state": engine.stack_local_state(
             kw["local_state"], name, many=True)})
         _, result = _read_account(open_run(path, options), stats, lambda run, p=path: run.plan(
-            only=only, changed_since=changed_since, config_path=p))
+            only=only, changed_since=changed_since, config_path=p, refresh=refresh))
         plans.append((name, result.plan))
     click.echo(engine.render_fleet_markdown(plans), nl=False)
     if kw["detailed_exitcode"] and any(not p.settled for _, p in plans):
@@ -279,6 +280,31 @@ def _account_options(func: Callable[..., None]) -> Callable[..., None]:
     return func
 
 
+def _refresh_options(func: Callable[..., None]) -> Callable[..., None]:
+    """`--since`, `--watermark`, `--full`: how drift (and `plan --refresh`) reads the account."""
+    decorators = [
+        click.option("--since", metavar="DURATION|TIMESTAMP", default=None,
+                     help="Incremental refresh: read only the tenants CloudTrail event history "
+                          "shows changed out of band since then (25h, 7d, "
+                          "2026-11-28T02:00:00Z), plus those whose reputation entity moved."),
+        click.option("--watermark", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, metavar="FILE",
+                     help="Incremental refresh from the time stored in FILE (a full refresh if "
+                          "FILE does not exist yet); FILE is advanced after a successful run."),
+        click.option("--full", is_flag=True,
+                     help="Full refresh, whatever --since or --watermark say (the watermark is "
+                          "still advanced)."),
+    ]
+    for decorate in reversed(decorators):
+        func = decorate(func)
+    return func
+
+
+def _refresh(kw: dict[str, Any]) -> engine.Refresh:
+    return engine.Refresh(since=kw.pop("since"), watermark=kw.pop("watermark"),
+                          full=kw.pop("full"))
+
+
 def _options(kw: dict[str, Any]) -> TargetOptions:
     ctx = click.get_current_context()
     from_environment = frozenset(
@@ -325,12 +351,18 @@ def _read_account(opened: AbstractContextManager[Run], stats: bool,
 @click.option("--only", multiple=True, metavar="NAME", help="Plan only these tenants.")
 @click.option("--changed-since", metavar="GIT_REF",
               help="Plan only tenants whose resolved config differs from GIT_REF.")
+@click.option("--refresh", "refresh_mode", type=click.Choice(["full", "incremental"]),
+              default="full", show_default=True,
+              help="incremental: read only what changed out of band (needs --since or "
+                   "--watermark).")
+@_refresh_options
 @_fleet(combined=lambda root, kw: _plan_fleet_markdown(root, kw))
 def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
          only: tuple[str, ...], changed_since: str | None, stats: bool, **kw: Any) -> None:
     """Read the account, diff it against CONFIG and print the plan."""
+    refresh = _plan_refresh(kw)
     _, result = _read_account(open_run(config, _options(kw)), stats, lambda run: run.plan(
-        only=only, changed_since=changed_since, config_path=config))
+        only=only, changed_since=changed_since, config_path=config, refresh=refresh))
     if out is not None:
         out.write_text(dump_plan(result.plan), encoding="utf-8")
     click.echo(render_plan(result.plan, fmt), nl=False)
@@ -465,6 +497,19 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
         yield advance
 
 
+def _plan_refresh(kw: dict[str, Any]) -> engine.Refresh:
+    mode = kw.pop("refresh_mode")
+    refresh = _refresh(kw)
+    asked = refresh.since is not None or refresh.watermark is not None
+    if mode == "incremental" and not asked and not refresh.full:
+        _fail(OptionConflictError("--refresh incremental needs --since DURATION|TIMESTAMP or "
+                                  "--watermark FILE to know where the window starts"))
+    if mode == "full" and asked:
+        _fail(OptionConflictError("--since and --watermark choose an incremental refresh; add "
+                                  "--refresh incremental (or drop them for a full plan)"))
+    return refresh
+
+
 @main.command()
 @_target_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
@@ -477,12 +522,19 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
                    "eventbridge: put one `Drift Detected` event when there is drift. May be "
                    "given twice. A failure to publish is a warning: the exit code stays "
                    "the drift's.")
+@_refresh_options
 @_fleet()
 def drift(config: Path, fmt: str, report_file: Path | None, publish: tuple[str, ...],
           stats: bool, **kw: Any) -> None:
-    """Detect drift for a schedule: exit 0 none, 2 drift or conflicts, 1 error."""
+    """Detect drift for a schedule: exit 0 none, 2 drift or conflicts, 1 error.
+
+    By default every tenant is read. With --since or --watermark only the tenants that
+    CloudTrail event history (and the reputation entities) show changed are read; the report
+    states the window covered, or why the refresh was full after all."""
+    refresh = _refresh(kw)
     _, outcome = _read_account(open_run(config, _options(kw)), stats,
-                               lambda run: engine.drift_and_publish(run, config, publish))
+                               lambda run: engine.drift_and_publish(run, config, publish,
+                                                                    refresh=refresh))
     result = outcome.result
     text = render_drift(result.plan, fmt)
     if report_file is not None:
@@ -790,14 +842,18 @@ def ci_merge_apply(config: Path, stack: str | None, out_dir: Path, github_output
 
 @ci.command("drift")
 @_ci_options
+@_refresh_options
 def ci_drift(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
              stats: bool, **kw: Any) -> None:
-    """Full drift check: issue.md, title and outcome (open or close); exit 0, 2 drift, 1 error."""
+    """Drift check: issue.md, title and outcome (open or close); exit 0, 2 drift, 1 error.
+
+    Full by default; --since or --watermark make it incremental (see `drift`)."""
+    refresh = _refresh(kw)
     config, label, options = _ci_open(config, stack, kw)
     try:
         with open_run(config, options) as run:
             with _reading(run):
-                step = engine.ci_step("drift", run, stack=label)
+                step = engine.ci_step("drift", run, stack=label, refresh=refresh)
             _print_stats(run, stats)
         engine.write_ci_outputs(out_dir, {"issue.md": step.body, "title": step.title + "\n"},
                                 {"outcome": step.outcome}, github_output)

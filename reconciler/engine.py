@@ -7,6 +7,7 @@ plan and apply share clients, the rate limiter and the call counts.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -56,11 +57,12 @@ from reconciler.planning import (
     make_plan,
 )
 from reconciler.planning.resource_scope import check_resource_scope
+from reconciler.refresh import Refresh, RefreshReport, refresh_scope, write_watermark
 from reconciler.render import render_apply, render_drift, render_plan
-from reconciler.state import Desired, Live, Settings
+from reconciler.state import ChangedScope, Desired, Live, Settings
 
 # re-exported for cli.py, which calls only this module
-__all__ = ["DEFAULT_GRACE", "Validation", "dump_plan", "import_to_files", "render_apply",
+__all__ = ["DEFAULT_GRACE", "Refresh", "Validation", "dump_plan", "import_to_files", "render_apply",
            "render_drift", "render_plan", "scaffold", "schema_text", "select_pattern",
            "self_policy_text", "serve_local", "stacks_listing", "stale_schemas",
            "status_output", "translate", "validate"]
@@ -98,6 +100,7 @@ class PlanResult:
     desired: Desired
     live: Live
     plan: Plan
+    refresh: RefreshReport | None = None  # how the account was read, when a mode was asked
 
 
 @dataclass
@@ -114,9 +117,22 @@ class Run:
     lease: aws_lock.DynamoLease | None = None
 
     def plan(self, *, only: tuple[str, ...] = (), changed_since: str | None = None,
-             config_path: Path | None = None) -> PlanResult:
-        """Read what the plan needs (all tenants, or just the targeted ones) and diff."""
-        scope = self._scope(only, changed_since, config_path)
+             config_path: Path | None = None, refresh: Refresh | None = None) -> PlanResult:
+        """Read what the plan needs (all tenants, the targeted ones, or those event history
+        says changed) and diff; with `refresh`, the plan's notices say how it was read and a
+        watermark file is advanced once the plan is made."""
+        report: RefreshReport | None = None
+        if refresh is not None and (refresh.incremental or refresh.full):
+            if only or changed_since is not None:
+                raise OptionConflictError(
+                    "--since, --watermark and --full choose how the whole config is refreshed "
+                    "and cannot be combined with --only or --changed-since; drop one of them")
+            now = dt.datetime.now(dt.UTC)
+            scope, report = refresh_scope(self.factory, self.desired, refresh, now)
+            if scope is not None:
+                scope = ChangedScope(scope)
+        else:
+            scope = self._scope(only, changed_since, config_path)
         live = read_account(self.factory, self.desired, scope=scope, parallelism=self.parallelism)
         _refuse_missing_resources(live)
         self._live = live
@@ -125,7 +141,11 @@ class Run:
             objects = _managed_objects(live)
             plan = replace(plan, meta={**plan.meta, LIVE_MANAGED: _managed(live, self.desired),
                                        **({LIVE_OBJECTS: objects} if objects else {})})
-        return PlanResult(self.desired, live, plan)
+        if report is not None:
+            plan = replace(plan, notices=(report.sentence(), *plan.notices))
+            if refresh is not None and refresh.watermark is not None:
+                write_watermark(refresh.watermark, report.now)
+        return PlanResult(self.desired, live, plan, report)
 
     def _scope(self, only: tuple[str, ...], changed_since: str | None,
                config_path: Path | None) -> frozenset[str] | None:
@@ -456,7 +476,8 @@ class DriftRun:
     publish_failures: tuple[str, ...] = ()
 
 
-def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...]) -> DriftRun:
+def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...], *,
+                      refresh: Refresh | None = None) -> DriftRun:
     """Plan for drift, then publish its summary (`cloudwatch`, `eventbridge`).
 
     A publication that fails is reported, not raised: the drift result (and its exit code)
@@ -467,7 +488,7 @@ def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...]) -> Drift
     from reconciler.aws import publish as put
     from reconciler.monitoring import drift_summary as summary
 
-    result = run.plan()
+    result = run.plan(refresh=refresh)
     if not publish:
         return DriftRun(result)
     found = summary.summarize(result.plan, result.live, run.desired, summary.stack_name(config))

@@ -131,6 +131,7 @@ class Settings:
     iam_path: str = "/ses-reconciler/"  # IAM path of the policies and roles made here
     iam_extra_services: tuple[str, ...] = ()  # IAM prefixes accepted without botocore's model
     iam_trust_policy_max_chars: int = 2048  # the account's role trust policy quota
+    drift_overlap_minutes: float = 15.0  # incremental drift: event-history delivery delay
 
 
 PrincipalKind = Literal["role", "group", "user"]
@@ -261,3 +262,9 @@ class Live:
     # identity name -> its default configuration set (None: none), for the identities the read
     # called GetEmailIdentity on; the others are unknown and absent
     identity_configuration_sets: Mapping[str, str | None] = field(default_factory=dict)
+
+
+class ChangedScope(frozenset[str]):
+    """A tenant scope incremental drift found in event history: a kind may read only what
+    belongs to these tenants. A targeted plan's scope (`--only`, a saved plan's re-read) is a
+    plain frozenset, for which a kind may have to read more (orphans keyed by tags)."""

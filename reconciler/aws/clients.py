@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ConnectionError
 
+from reconciler import __version__
 from reconciler.aws.failures import aws_failures
 from reconciler.aws.ratelimit import AdaptiveRateLimiter
 from reconciler.state import ArnContext
@@ -28,6 +29,9 @@ CONNECT_ATTEMPTS = 3
 CONNECT_TIMEOUT = 10.0
 DEFAULT_REGION = "us-east-1"
 _MAX_BACKOFF = 20.0
+# Appended to every request's User-Agent: CloudTrail records it, and incremental drift skips
+# the events that carry it (the tool's own writes are not drift).
+USER_AGENT_MARKER = f"ses-reconciler/{__version__}"
 
 
 class _ConflictRetry:
@@ -83,6 +87,7 @@ class ClientFactory:
             max_pool_connections=max(32, parallelism + 2),
             connect_timeout=CONNECT_TIMEOUT,
             ignore_configured_endpoint_urls=emulated,
+            user_agent_extra=USER_AGENT_MARKER,
         )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -96,19 +101,22 @@ class ClientFactory:
         return cls(region=region, limiter=AdaptiveRateLimiter.for_local(), emulated=True,
                    **kwargs)
 
-    def client(self, service: str) -> Any:
-        """The cached client for `service`; made under a lock (sessions are not thread-safe)."""
+    def client(self, service: str, region: str | None = None) -> Any:
+        """The cached client for `service` (in `region`, default the factory's); made under a
+        lock (sessions are not thread-safe)."""
+        key = service if region is None or region == self.region else f"{service}@{region}"
         with self._lock:
-            client = self._clients.get(service)
+            client = self._clients.get(key)
             if client is None:
                 with aws_failures(f"opening the {service} client"):
                     client = self.session.client(service, config=self.config,
-                                                 endpoint_url=self.endpoint_url)
+                                                 endpoint_url=self.endpoint_url,
+                                                 region_name=region or self.region)
                 self.limiter.attach(client)
                 retry_event = f"needs-retry.{client.meta.service_model.service_id.hyphenize()}"
                 client.meta.events.register_first(retry_event, _ConflictRetry(self.max_attempts))
                 client.meta.events.register_first(retry_event, _bound_connect_retries)
-                self._clients[service] = client
+                self._clients[key] = client
             return client
 
     def caller_account(self) -> str:

@@ -175,8 +175,10 @@ def authorization_details(factory: ClientFactory, path: str, *, page_size: int =
 def read_policies(factory: ClientFactory, path: str, ownership: Ownership, *,
                   with_attachments: Collection[str] = (), versions: bool = False,
                   bulk: bool = False, page_size: int = MAX_ITEMS,
-                  parallelism: int = 8) -> dict[str, LivePolicy]:
-    """Every customer-managed policy under `path`, by name: owned ones with their default
+                  parallelism: int = 8,
+                  only: Callable[[str], bool] | None = None) -> dict[str, LivePolicy]:
+    """Every customer-managed policy under `path` (whose name `only` accepts, if given), by
+    name: owned ones with their default
     document (and attachments, for the names in `with_attachments` and any attached policy),
     foreign ones with their tags only. A policy deleted between the listing and its GetPolicy
     is left out. `bulk` lists with GetAccountAuthorizationDetails instead of ListPolicies,
@@ -184,6 +186,8 @@ def read_policies(factory: ClientFactory, path: str, ownership: Ownership, *,
     the price of that account-wide permission. Call counts: see the module docstring."""
     listed = (authorization_details(factory, path, page_size=page_size) if bulk
               else list_policies(factory, path, page_size=page_size))
+    if only is not None and not bulk:  # authorization details may carry no name
+        listed = [item for item in listed if only(str(item.get("PolicyName", "")))]
     client = factory.client("iam")
 
     def one(item: Mapping[str, Any]) -> LivePolicy | None:

@@ -178,6 +178,13 @@ class _Reader:
         return {name: self.build(f, {}, None) for name, f in fetched.items() if f is not None}
 
 
+def reputation_entities(factory: ClientFactory) -> dict[str, Mapping[str, Any]]:
+    """Every tenant's reputation entity of the account and Region, by tenant ARN (100 a call):
+    the bulk view of what SES itself changes (policy, statuses, pauses)."""
+    with worker_pool(1) as pool:
+        return _Reader(factory.client("sesv2"), factory.arn_context(), pool).entities()
+
+
 def read_live(factory: ClientFactory, desired: Desired, *,
               scope: frozenset[str] | None = None, parallelism: int = 8,
               all_tenants: bool = False) -> Live:

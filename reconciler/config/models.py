@@ -128,6 +128,14 @@ class IamSettings(_Model):
         "the account's role trust policy length quota (IAM default 2048, raisable to 4096)"))
 
 
+class DriftSettings(_Model):
+    """How incremental drift (`drift --since`/`--watermark`) reads CloudTrail event history."""
+
+    history_overlap_minutes: float = Field(15, ge=0, le=1440, description=(
+        "minutes the event-history window opens earlier than asked, because CloudTrail "
+        "delivers events minutes after the call"))
+
+
 class Settings(_Model):
     """Account-wide settings: where to reconcile and how carefully."""
 
@@ -142,6 +150,7 @@ class Settings(_Model):
     lock: Lock | None = Field(None, description="apply lock against AWS (--target local always "
                               "locks its state file)")
     iam: IamSettings = IamSettings()
+    drift: DriftSettings = DriftSettings()
 
 
 class Resources(_Model):

@@ -135,7 +135,8 @@ def resolve_settings(config: ConfigFile) -> Settings:
         min_tenants=s.safety.min_tenants, max_pause_percent=s.safety.max_pause_percent,
         lock_table=s.lock.dynamodb_table if s.lock is not None else None,
         iam_path=s.iam.path, iam_extra_services=tuple(sorted(set(s.iam.extra_services))),
-        iam_trust_policy_max_chars=s.iam.trust_policy_max_chars)
+        iam_trust_policy_max_chars=s.iam.trust_policy_max_chars,
+        drift_overlap_minutes=float(s.drift.history_overlap_minutes))
 
 
 def _role(name: str, role: IamRoleConfig, settings: Settings) -> IamRoleTemplate:

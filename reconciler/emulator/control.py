@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from reconciler.emulator import reputation
+from reconciler.emulator import cloudtrail, reputation
 from reconciler.emulator.backend import emulator_options, tenancy_backend
 from reconciler.emulator.options import EmulatorOptions
 from reconciler.emulator.tenancy import ReputationRecord
 
 __all__ = [
     "add_finding",
+    "age_events",
     "aws_pause",
     "aws_resume",
     "clear_findings",
+    "event_history",
     "options",
     "pause",
     "reputation_entity",
@@ -100,6 +102,18 @@ def clear_findings(account_id: str, region: str, tenant_name: str) -> dict[str, 
 
 def reputation_entity(account_id: str, region: str, tenant_name: str) -> dict[str, Any]:
     return _entity(account_id, region, _record(account_id, region, tenant_name))
+
+
+def age_events(account_id: str, region: str, seconds: float) -> dict[str, Any]:
+    """Move the account's recorded CloudTrail events `seconds` into the past (every Region):
+    what a benchmark does to make yesterday's apply fall outside tonight's window."""
+    return {"events": cloudtrail.age(account_id, float(seconds))}
+
+
+def event_history(account_id: str, region: str) -> dict[str, Any]:
+    """How many events the Region's history holds, and how many lookups `count` pacing let
+    through above the rate."""
+    return dict(cloudtrail.stats(account_id, region))
 
 
 pause = aws_pause

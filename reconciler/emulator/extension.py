@@ -7,12 +7,14 @@ classes; any hook on moto's dispatch sees our operations under their real names.
 already had (tagging, deletes, SendEmail) stay reachable as `_moto_<name>` for the cases we
 do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`), and
 Logs gains the KMS key calls moto lacks (`logs_responses`).
+CloudTrail gains LookupEvents (see `cloudtrail`).
 """
 
 from __future__ import annotations
 
 import threading
 
+from moto.cloudtrail.responses import CloudTrailResponse
 from moto.iam.responses import IamResponse
 from moto.logs.responses import LogsResponse
 from moto.ses.responses import EmailResponse
@@ -20,6 +22,7 @@ from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.responses import SESV2Response
 
 from reconciler.emulator import event_delivery
+from reconciler.emulator.cloudtrail_responses import CloudTrailResponses
 from reconciler.emulator.iam_responses import IamResponses
 from reconciler.emulator.logs_responses import LogsResponses
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
@@ -71,6 +74,7 @@ def install() -> None:
         _graft(IamResponse, (IamResponses,))
         event_delivery.install()
         _graft(LogsResponse, (LogsResponses,))
+        _graft(CloudTrailResponse, (CloudTrailResponses,))
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)
         setattr(SESV2Response, MARKER, True)

@@ -13,7 +13,9 @@ pass-through, so installing it is harmless and idempotent.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import re
 import threading
 import time
 from types import MappingProxyType
@@ -21,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
+from reconciler.emulator import cloudtrail
 from reconciler.emulator.accounting import CallCounters, JournalEntry, Outcome
 from reconciler.emulator.faults import (
     ERROR_STATUS,
@@ -33,6 +36,7 @@ from reconciler.emulator.faults import (
 from reconciler.emulator.faults import request_resources as _resources_of
 
 _MARK = "_ses_reconciler_intercepted"
+_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _install_lock = threading.Lock()
 _active: tuple[FaultInjector, CallCounters] | None = None
 
@@ -86,8 +90,91 @@ def _intercept(response: Any, original: Any) -> Any:
     if counters.journaling:
         counters.log(JournalEntry(service, operation, outcome, _params(response)))
     if outcome == "accepted":
-        return original(response)
+        return _recorded(response, original(response))
     return error_response(response, decision)
+
+
+def _recorded(response: Any, result: Any) -> Any:
+    """Hand an answered write to the CloudTrail event history, then return its answer."""
+    service = str(response.service_name or "")
+    if service not in cloudtrail.EVENT_SOURCES or not isinstance(result, tuple):
+        return result
+    operation = str(response._get_action() or "")
+    if cloudtrail.is_read(operation) or operation in cloudtrail.UNRECORDED:
+        return result
+    status, headers, body = result
+    cloudtrail.record(service=service, operation=operation,
+                      account=str(response.current_account), region=str(response.region),
+                      headers=response.headers or {},
+                      params=request_parameters(response, service, operation),
+                      status=int(status), response_headers=headers or {}, body=body)
+    return result
+
+
+def request_parameters(response: Any, service: str, operation: str) -> dict[str, object]:
+    """The request's parameters by their model names: JSON body, query string, URI labels."""
+    params: dict[str, object] = {}
+    body = response.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str) and body.startswith("{"):
+        with contextlib.suppress(ValueError):
+            decoded = json.loads(body)
+            if isinstance(decoded, dict):
+                params.update(decoded)
+    lists = _list_parameters(service, operation)
+    for key, values in (response.querystring or {}).items():
+        if key in ("Action", "Version") or not _PARAM_NAME.match(key):
+            continue
+        items = values if isinstance(values, list) else [values]
+        params.setdefault(key, items if key in lists or len(items) > 1 else items[0])
+    params.update(_uri_labels(service, operation, str(response.path or "")))
+    return params
+
+
+def _uri_labels(service: str, operation: str, path: str) -> dict[str, str]:
+    template = _request_uri(service, operation)
+    if not template or "{" not in template:
+        return {}
+    labels: dict[str, str] = {}
+    parts = [unquote(p) for p in path.split("?", 1)[0].split("/")]
+    pattern = template.split("?", 1)[0].split("/")
+    for index, segment in enumerate(pattern):
+        if index >= len(parts) or not segment.startswith("{"):
+            continue
+        name = segment.strip("{}")
+        if name.endswith("+"):
+            labels[name[:-1]] = "/".join(parts[index:])
+            break
+        labels[name] = parts[index]
+    return labels
+
+
+@functools.lru_cache(maxsize=512)
+def _list_parameters(service: str, operation: str) -> frozenset[str]:
+    """Query-string names of the operation's list members (REST protocols)."""
+    with contextlib.suppress(Exception):
+        shape = _service_model(service).operation_model(operation).input_shape
+        return frozenset(member.serialization.get("name", name)
+                         for name, member in shape.members.items()
+                         if member.type_name == "list"
+                         and member.serialization.get("location") == "querystring")
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=512)
+def _request_uri(service: str, operation: str) -> str:
+    with contextlib.suppress(Exception):
+        model = _service_model(service)
+        return str(model.operation_model(operation).http.get("requestUri", ""))
+    return ""
+
+
+@functools.lru_cache(maxsize=16)
+def _service_model(service: str) -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service)
 
 
 def _held(response: Any, original: Any, decision: Decision, counters: CallCounters) -> Any:
@@ -103,7 +190,7 @@ def _held(response: Any, original: Any, decision: Decision, counters: CallCounte
 
     if decision.apply_then_hold:
         try:
-            return original(response)
+            return _recorded(response, original(response))
         finally:
             record("accepted")
             gate.hold()

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 RepeatAssociation = Literal["error", "ok"]
 EmptySuppression = Literal["error", "ignore"]
+Pacing = Literal["throttle", "count", "off"]
 NewTenantReputation = Literal["entity", "not_found"]
 
 
@@ -37,6 +38,10 @@ class EmulatorOptions:
     max_send_rate: float = 1.0
     max_24_hour_send: float = 200.0
     max_tags_per_tenant: int = 50
+    # CloudTrail LookupEvents: about 2 requests/s per account and Region. `throttle` refuses
+    # above it (ThrottlingException), `count` answers and counts, `off` ignores the rate.
+    lookup_events_pacing: Pacing = "throttle"
+    lookup_events_tps: float = 2.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -4,7 +4,8 @@
 a save and a load unchanged: SES identities, configuration sets and templates, the tenant
 extension's store (tenants, associations, tags, suppression, reputation), IAM managed policies
 (with their versions), roles and attachments, EventBridge buses, rules and targets,
-CloudWatch Logs groups and resource policies, and SNS topics and subscriptions.
+CloudWatch Logs groups and resource policies, SNS topics and subscriptions, and the CloudTrail
+event history of the writes.
 
 moto's model objects are saved field by field (their ``__dict__``), so ids, ARNs and timestamps
 come back identical. Objects shared between collections (a managed policy attached to a role) are
@@ -59,8 +60,10 @@ def snapshot() -> dict[str, Any]:
             state = {name: encoder.encode(_saved_value(service, name, getattr(backend, name)))
                      for name in fields if hasattr(backend, name)}
             backends.setdefault(service, {}).setdefault(account, {})[region] = state
+    from reconciler.emulator import cloudtrail
+
     return {"format": FORMAT, "version": VERSION, "backends": backends,
-            "tenant_stores": _tenant_hooks().dump()}
+            "tenant_stores": _tenant_hooks().dump(), "event_history": cloudtrail.dump()}
 
 
 def restore(data: dict[str, Any]) -> None:
@@ -78,6 +81,9 @@ def restore(data: dict[str, Any]) -> None:
                 for name, value in state.items():
                     _restore_value(service, backend, name, decoder.decode(value))
     _tenant_hooks().load(data.get("tenant_stores", {}))
+    from reconciler.emulator import cloudtrail
+
+    cloudtrail.load(data.get("event_history", {}))
 
 
 def save(path: str | os.PathLike[str]) -> Path:

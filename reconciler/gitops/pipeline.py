@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from reconciler.engine import LIVE_MANAGED, PlanResult, Run
+from reconciler.engine import LIVE_MANAGED, PlanResult, Refresh, Run
 from reconciler.gitops import bodies
 from reconciler.gitops.digest import plan_digest
 from reconciler.gitops.git import merge_base
@@ -87,8 +87,8 @@ def merge_apply(run: Run, config: Path, *, stack: str, reviewed: str | None,
     return MergeStep(True, ok, digest, reviewed, body, text + "\n" + report_text)
 
 
-def drift(run: Run, *, stack: str) -> DriftStep:
-    result = run.plan()
+def drift(run: Run, *, stack: str, refresh: Refresh | None = None) -> DriftStep:
+    result = run.plan(refresh=refresh)
     outcome: Literal["open", "close"] = "close" if result.plan.settled else "open"
     return DriftStep(result.plan, outcome, bodies.drift_title(stack),
                      bodies.drift_issue(result.plan, stack), render_drift(result.plan, "text"))

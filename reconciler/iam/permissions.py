@@ -26,6 +26,8 @@ _read, _write = Permission.read, Permission.write
 _SHARED: Mapping[tuple[str, str], Permission] = {
     # STS answers GetCallerIdentity for any valid credentials; no policy can deny it.
     ("sts", "GetCallerIdentity"): _read(),
+    # incremental drift reads the out-of-band writes from CloudTrail event history
+    ("cloudtrail", "LookupEvents"): _read("cloudtrail:LookupEvents"),
     # the apply lease (settings.lock): taken, renewed and released by apply and force-unlock;
     # a refused write returns the holder's item, so no GetItem is needed
     ("dynamodb", "PutItem"): _write("dynamodb:PutItem"),

@@ -9,7 +9,7 @@ one line in `reconciler.kinds.registry`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -139,6 +139,29 @@ class ActionSpec:
     decode: Callable[[Any], Any] = plain
 
 
+def _everywhere(desired: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class EventSource:
+    """Where CloudTrail records the out-of-band writes to a kind's objects (incremental drift).
+
+    - `source`: the event source (`ses.amazonaws.com`); `region`: where its events are recorded
+      (None: the config's Region; IAM's are in us-east-1).
+    - `names`: the write events that can change the kind's objects (None: every write).
+    - `touched(event, desired, context)`: the names of the kind's objects one event touched
+      (an `aws.cloudtrail.TrailEvent`, the `Desired`, the account's `ArnContext`).
+    - `in_use(desired)`: whether the config manages objects of the kind (else no lookup).
+    """
+
+    source: str
+    touched: Callable[[Any, Any, Any], Iterable[str]]
+    region: str | None = None
+    names: frozenset[str] | None = None
+    in_use: Callable[[Any], bool] = _everywhere
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A kind of object: its attribute table, actions and the hooks generic code calls.
@@ -172,6 +195,9 @@ class Kind:
     # drift sentence for (account value, config value); None for the tenant kind
     show_change: Callable[[Any], list[str]] | None = None
     explain: Callable[[Any, Any], str] | None = None
+    # where CloudTrail records out-of-band writes to its objects; None: incremental drift
+    # cannot see them, so a config using the kind is refreshed in full
+    events: EventSource | None = None
 
     def attribute(self, name: str) -> Attribute | None:
         return next((a for a in self.attributes if a.name == name), None)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from reconciler.kinds.base import ActionSpec, Attribute, Kind, Permission, plain
+from reconciler.kinds import iam_policy_events
+from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission, plain
 from reconciler.state import Attachments
 
 KIND = "iam_policy"
@@ -202,6 +203,12 @@ def _read_after(factory: Any, desired: Any, live: Any, *, parallelism: int = 8) 
     return read_missing(factory, desired, live, parallelism=parallelism)
 
 
+def _in_use(desired: Any) -> bool:
+    from reconciler.kinds.iam_policy_plan import wants_iam
+
+    return wants_iam(desired)
+
+
 def _show(change: Any) -> list[str]:
     from reconciler.kinds.iam_policy_plan import change_lines
 
@@ -230,6 +237,8 @@ IAM_POLICY = Kind(
     operations=OPERATIONS,
     show_change=_show,
     explain=_explain,
+    events=EventSource(iam_policy_events.SOURCE, touched=iam_policy_events.touched_policies,
+                       region=iam_policy_events.REGION, in_use=_in_use),
 )
 
 __all__ = ["IAM_POLICY", "Attachment", "IamPolicy", "PolicyAction", "plain"]

@@ -24,10 +24,12 @@ from reconciler.aws.wire import (
     tags_from_wire,
 )
 from reconciler.diagnostics import Location
+from reconciler.kinds import tenant_events
 from reconciler.kinds.base import (
     OMIT,
     ActionSpec,
     Attribute,
+    EventSource,
     Kind,
     Permission,
     Sync,
@@ -371,4 +373,5 @@ TENANT = Kind(
     read_targeted=_read,
     known_after_create=("arn", "id"),
     operations=OPERATIONS,
+    events=EventSource(tenant_events.SOURCE, touched=tenant_events.touched_tenants),
 )

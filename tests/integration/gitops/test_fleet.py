@@ -110,8 +110,15 @@ def test_stack_and_all_stacks_together_are_refused(fleet: Path) -> None:
 def test_all_stacks_refuses_a_single_output_file(fleet: Path, tmp_path: Path) -> None:
     done = cli("plan", fleet, "--all-stacks", "--out", tmp_path / "plan.json")
     assert done.exit_code == 1
-    assert done.stderr.startswith("error: --out and --report name one file")
+    assert done.stderr.startswith("error: --out, --report and --watermark name one file")
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_all_stacks_refuses_one_watermark_for_every_stack(fleet: Path, tmp_path: Path) -> None:
+    done = cli("drift", fleet, "--all-stacks", "--watermark", tmp_path / "mark")
+    assert done.exit_code == 1
+    assert done.stderr.startswith("error: --out, --report and --watermark name one file")
+    assert not (tmp_path / "mark").exists()
 
 
 def test_plan_all_stacks_markdown_is_one_summary_of_every_stack(fleet: Path,

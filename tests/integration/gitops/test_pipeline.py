@@ -139,6 +139,19 @@ def test_scheduled_drift_opens_the_issue_on_an_edited_account(repo: OpsRepo, tmp
     assert_golden("gitops/drift-issue.md", (tmp_path / "drift" / "issue.md").read_text())
 
 
+def test_nightly_incremental_drift_opens_the_same_issue_and_states_its_window(
+        repo: OpsRepo, tmp_path: Path, ses: object) -> None:
+    tenant = ses.get_tenant(TenantName="Example-Tenant")["Tenant"]  # type: ignore[attr-defined]
+    ses.tag_resource(ResourceArn=tenant["TenantArn"],  # type: ignore[attr-defined]
+                     Tags=[{"Key": "CustomerID", "Value": "9999"}])
+    done = repo.ci("drift", tmp_path / "drift", "--since", "25h")
+    assert done.exit_code == 2, done.output
+    assert (tmp_path / "drift" / "outcome").read_text() == "open\n"
+    issue = (tmp_path / "drift" / "issue.md").read_text()
+    assert "Incremental refresh: CloudTrail events from " in issue
+    assert "CustomerID" in issue
+
+
 def test_scheduled_drift_closes_the_issue_on_a_clean_account(repo: OpsRepo,
                                                              tmp_path: Path) -> None:
     done = repo.ci("drift", tmp_path / "drift")

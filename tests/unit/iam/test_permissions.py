@@ -4,7 +4,8 @@ Every SES v2 / STS operation the gateway can call must have a row: a method of t
 client, named in snake case (`client.get_tenant(`, or passed on as `client.list_tenants`),
 is an operation the tool's credentials must allow. DynamoDB is scanned only in the lock module,
 its one user: its `tag_resource` would otherwise match SES's; IAM only in the IAM modules; Logs,
-CloudWatch and EventBridge only in the monitoring modules (`log_events.py`, `publish.py`).
+CloudWatch, EventBridge and SNS only in the monitoring modules; CloudTrail only in its
+event-history module.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from botocore import xform_name
 from reconciler.iam.permissions import OPERATIONS, actions, self_policy
 
 GATEWAY = Path(__file__).resolve().parents[3] / "reconciler" / "aws"
-SERVICE_FILES = {"dynamodb": ("lock.py",),
+SERVICE_FILES = {"dynamodb": ("lock.py",), "cloudtrail": ("cloudtrail.py",),
                  "iam": tuple(sorted(p.name for p in GATEWAY.glob("iam_*.py"))),
                  "logs": ("log_events.py", "log_groups.py"),
                  "cloudwatch": ("publish.py",),
