@@ -235,7 +235,23 @@ def monitoring_edges(changes: Sequence[Change], kind: str) -> dict[str, set[str]
                       and d.before.target_id == c.after.target_id}
         if needs:
             edges[c.key] = needs
+    if kind == EVENT_RULE:
+        edges.update(_status_waits_for_rule(changes, ours))
     return edges
+
+
+def _status_waits_for_rule(changes: Sequence[Change], ours: Sequence[Change]
+                           ) -> dict[str, set[str]]:
+    """A status change SES announces as an event waits for the rule and target that carry it
+    to the log group, when the same apply makes or restores them: else the pause that comes
+    with a new monitoring setup is the one event it never records."""
+    from reconciler.kinds.tenant import TenantAction
+
+    carriers = {c.key for c in ours if c.address.kind == EVENT_RULE
+                and c.action not in _DESTROYS}
+    if not carriers:
+        return {}
+    return {c.key: set(carriers) for c in changes if c.action == TenantAction.SET_STATUS}
 
 
 # --- renderings ----------------------------------------------------------------------------
