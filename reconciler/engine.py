@@ -54,16 +54,17 @@ from reconciler.planning import (
     fingerprint_names,
     load_plan,
     make_plan,
+    plan_chunks,
 )
 from reconciler.planning.resource_scope import check_resource_scope
-from reconciler.render import render_apply, render_drift, render_plan
-from reconciler.state import Desired, Live, Settings
+from reconciler.render import render_apply, render_drift, render_plan, render_plan_chunks
+from reconciler.state import AssociationReads, Desired, Live, Settings
 
 # re-exported for cli.py, which calls only this module
-__all__ = ["DEFAULT_GRACE", "Validation", "dump_plan", "import_to_files", "render_apply",
-           "render_drift", "render_plan", "scaffold", "schema_text", "select_pattern",
-           "self_policy_text", "serve_local", "stacks_listing", "stale_schemas",
-           "status_output", "translate", "validate"]
+__all__ = ["DEFAULT_GRACE", "Validation", "dump_plan", "import_to_files", "plan_chunks",
+           "render_apply", "render_drift", "render_plan", "render_plan_chunks", "scaffold",
+           "schema_text", "select_pattern", "self_policy_text", "serve_local", "stacks_listing",
+           "stale_schemas", "status_output", "translate", "validate"]
 
 DEFAULT_LOCAL_STATE = Path(".ses-reconciler/local-account.json")
 # Plan meta key: owned tenants in the full read a plan was made from. `apply --plan` re-reads
@@ -175,6 +176,10 @@ class Run:
 
     def calls(self) -> dict[str, int]:
         return dict(self.factory.call_counts())
+
+    def association_reads(self) -> AssociationReads | None:
+        """How the last full read got the associations, and the estimates behind the choice."""
+        return self._live.association_reads if self._live is not None else None
 
     def lock_lost(self) -> str | None:
         """Why the apply lease stopped being ours during the run, if it did."""
