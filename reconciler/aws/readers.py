@@ -153,8 +153,8 @@ class _Reader:
             None if name in declared or all_tenants else owned, known) for name in names}
         entities = entities_f.result() if entities_f is not None else {}
         tenants: dict[str, Tenant] = {}
-        for name in sorted(futures):
-            fetched = futures[name].result()
+        for name in sorted(futures):  # popped: each wire answer is freed once built
+            fetched = futures.pop(name).result()
             if fetched is not None:
                 tenants[name] = self.build(fetched, entities, listed[name].get("TenantId"))
         return tenants, frozenset(unowned)

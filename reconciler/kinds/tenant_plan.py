@@ -308,7 +308,8 @@ def tenant_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
             deps.update(g.key for g in gains[c.before] if g.tenant != c.tenant)
         if c.action is Action.DELETE_TENANT:
             deps.update(_delete_deps(c, creates, gained_by))
-        result[c.key] = deps
+        if deps:
+            result[c.key] = deps
     return result
 
 
