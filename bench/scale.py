@@ -51,15 +51,17 @@ COMMANDS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 )
 
 
-def _run(args: list[str], out: Path | None, log: Path) -> tuple[int, float, float]:
-    """One tool command: exit code, wall seconds, the process's own peak RSS in MB."""
+def _run(args: list[str], out: Path | None, log: Path) -> tuple[int, float, float, float]:
+    """One tool command: exit code, wall seconds, the process's own peak RSS in MB and its
+    CPU seconds (user + system: the tool's work, without the time it waits for answers)."""
     start = time.perf_counter()
     with open(out or os.devnull, "wb") as stdout, open(log, "ab") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "reconciler", *args], cwd=ROOT,
                                    env=environment(), stdout=stdout, stderr=stderr)
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024
+    return (process.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime)
 
 
 def measure(n: int, shape: str, log: Path) -> dict[str, Any]:
@@ -78,10 +80,11 @@ def measure(n: int, shape: str, log: Path) -> dict[str, Any]:
             out = Path(tmp) / f"out.{suffix}" if suffix else None
             with open(log, "a") as stream:
                 stream.write(f"--- N={n} {name}: {' '.join(args)}\n")
-            code, seconds, peak = _run(args, out, log)
+            code, seconds, peak, cpu = _run(args, out, log)
             calls = account.calls()
             results[name] = {
                 "exit": code, "seconds": round(seconds, 2), "peak_mb": round(peak, 1),
+                "cpu_seconds": round(cpu, 2),
                 "calls": sum(calls.values()),
                 "output_mb": round(out.stat().st_size / 2**20, 2) if out else None}
             with open(log, "a") as stream:
@@ -104,7 +107,8 @@ def _cell(result: dict[str, Any], name: str) -> str:
     if row is None:
         return "not run"
     mark = "" if row["exit"] in (0, 2) else " (failed)"
-    return f"{row['seconds']:,.1f} s · {row['peak_mb']:,.0f} MB{mark}"
+    cpu = f" ({row['cpu_seconds']:,.0f} s CPU)" if "cpu_seconds" in row else ""
+    return f"{row['seconds']:,.0f} s{cpu} · {row['peak_mb']:,.0f} MB{mark}"
 
 
 def render(results: dict[str, dict[str, Any]]) -> str:
@@ -121,7 +125,8 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         "so the emulator's memory is not counted. The plans run before the apply and render N "
         "creates; the drift runs after it and reads all N tenants. Budget: peak RSS ≤ "
         f"{LIMIT_RSS_MB:,} MB at every size.", "",
-        "Wall time · peak RSS of the tool's process:", "",
+        "Wall time (the tool's own CPU time, where measured) · peak RSS of the tool's "
+        "process:", "",
         "| command | " + " | ".join(f"N = {int(n):,}" for n in counts) + " |",
         "|---|" + "---:|" * len(counts)]
     for name in names:
