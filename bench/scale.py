@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report_file import replace_section
-from bench.served import ServedAccount, environment
+from bench.served import ServedAccount, build_state, environment
 from bench.shapes import ASSOCIATIONS, SHAPES, generate, referenced, tenant_name
 from bench.validate import ROOT
 
@@ -100,6 +100,31 @@ def measure(n: int, shape: str, log: Path) -> dict[str, Any]:
     results["machine"] = (f"Python {platform.python_version()}, {platform.machine()}, "
                           f"{os.cpu_count()} CPUs")
     return results
+
+
+def measure_drift(n: int, shape: str, log: Path) -> dict[str, Any]:
+    """`drift` alone, against the account an apply would leave, built straight into the
+    emulator's store (`bench.served.build_state`) when the apply through the API is too long."""
+    from reconciler.config.load import load_desired
+
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        config = generate(Path(tmp) / "config", n, shape)
+        state = Path(tmp) / "account.json"
+        build_state(load_desired(config), referenced(n, shape), state)
+        with ServedAccount(state) as account:
+            account.reset_calls()
+            args = ["drift", str(config), *ACCOUNT_FLAGS, "--endpoint-url", account.url]
+            with open(log, "a") as stream:
+                stream.write(f"--- N={n} drift on a built account: {' '.join(args)}\n")
+            report = Path(tmp) / "drift.txt"
+            code, seconds, peak, cpu = _run(args, report, log)
+            row = {"exit": code, "seconds": round(seconds, 2), "peak_mb": round(peak, 1),
+                   "cpu_seconds": round(cpu, 2), "calls": sum(account.calls().values()),
+                   "output_mb": None, "account_built_in_store": True,
+                   "report": report.read_text().splitlines()[0][:200]}
+            with open(log, "a") as stream:
+                stream.write(f"    {json.dumps(row)}\n")
+    return row
 
 
 def _cell(result: dict[str, Any], name: str) -> str:
@@ -181,8 +206,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir())
                         / "bench-scale.log", help="progress log (one line per command)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--drift-only", action="store_true",
+                        help="measure only drift, on an account built in the emulator's store")
     args = parser.parse_args(argv)
     results = {} if args.no_write else previous_results()
+    if args.drift_only:
+        for n in args.tenants:
+            entry = results.setdefault(str(n), {"shape": args.shape})
+            entry["drift"] = measure_drift(n, args.shape, args.log)
+            entry.setdefault("date", datetime.now(UTC).strftime("%Y-%m-%d"))
+            entry.setdefault("machine", f"Python {platform.python_version()}, "
+                                        f"{platform.machine()}, {os.cpu_count()} CPUs")
+            if not args.no_write:
+                replace_section(REPORT, HEADING, render(results))
+        print(render(results))
+        return
     for n in args.tenants:
         results[str(n)] = measure(n, args.shape, args.log)
         if not args.no_write:  # each size is kept as soon as it is measured
