@@ -26,7 +26,7 @@ from reconciler.config.load import load_desired_texts
 from reconciler.kinds.tenant import Tenant
 from reconciler.planning import load_plan, make_plan, plan_chunks
 from reconciler.render import render_drift, render_plan
-from reconciler.state import ArnContext, Desired, Live
+from reconciler.state import ArnContext, Desired, Live, ResourceRef
 
 SIZES = (20, 40, 60)
 SETTINGS = """\
@@ -83,6 +83,21 @@ def drifted(desired: Desired) -> Live:
     return Live(ctx, tenants)
 
 
+def swapped(desired: Desired) -> tuple[Desired, Live]:
+    """Every tenant moves between two shared configuration sets, half each way (a re-tiering):
+    each set is lost by n/2 tenants and gained by n/2 others in the same plan."""
+    ctx = ArnContext("aws", "us-east-1", "123456789012")
+    owner = {desired.settings.ownership_tag_key: desired.settings.ownership_tag_value}
+    sets = (ResourceRef("configuration-set", "set-a"), ResourceRef("configuration-set", "set-b"))
+    wanted, seen = {}, {}
+    for i, t in enumerate(desired.tenants.values()):
+        mine, other = sets[i % 2], sets[1 - i % 2]
+        wanted[t.name] = replace(t, resources=t.resources | {mine})
+        seen[t.name] = replace(t, tenant_id=f"tn-{t.name}", arn=f"arn:tenant/{t.name}",
+                               tags={**t.tags, **owner}, resources=t.resources | {other})
+    return replace(desired, tenants=wanted), Live(ctx, seen)
+
+
 def steps(n: int) -> dict[str, Callable[[], Any]]:
     desired = load_desired_texts(config(n))
     empty = Live(ArnContext("aws", "us-east-1", "123456789012"), {})
@@ -90,11 +105,14 @@ def steps(n: int) -> dict[str, Callable[[], Any]]:
                                                                       scope=None)
     assert (len(create.changes), len(drift.changes)) == (5 * n, 3 * n)
     saved = "".join(plan_chunks(create))
+    moved, moving = swapped(desired)
     return {
         "validate and resolve": lambda: load_desired_texts(config(n)),
         "plan of creates (planner and ordering DAG)": lambda: make_plan(desired, empty,
                                                                          scope=None),
         "plan of updates and prunes": lambda: make_plan(desired, drifted(desired), scope=None),
+        "plan of resources moving between tenants": lambda: make_plan(moved, moving,
+                                                                      scope=None),
         "text rendering": lambda: render_plan(create, "text"),
         "JSON rendering": lambda: render_plan(create, "json"),
         "Markdown rendering": lambda: render_plan(drift, "markdown"),
