@@ -177,17 +177,20 @@ def plot(results: dict[str, dict[str, Any]], path: Path = PLOT) -> bool:
     sizes = sorted({r["tenants"] for r in results.values()})
     span = [min(sizes), max(max(sizes), 100_000)]
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
-    ax.plot(span, [naive(n) for n in span], ":", color="grey", label="naive 3N")
-    for k, style in ((3, "--"), (2, "-.")):
-        ax.plot(span, [terraform_style(n, k) for n in span], style, color="black",
-                label=f"Terraform-style N·(1+{k})")
+    ax.plot(span, [terraform_style(n, 3) for n in span], "--", color="black",
+            label="Terraform-style N·(1+k), k = 3")
+    ax.plot(span, [naive(n) for n in span], "-.", color="black",
+            label="naive 3N (= Terraform-style, k = 2)")
     ax.plot(span, [budget(n) for n in span], "-", color="lightgrey", lw=4, zorder=0,
             label="budget 2N + 2⌈N/100⌉ + 5")
-    for shape, marker in zip(SHAPES, "osD", strict=True):
+    # isolation and tiered cost the same (both per tenant): big hollow circles, small squares
+    styles = {"isolation": {"marker": "o", "markersize": 11, "fillstyle": "none"},
+              "tiered": {"marker": "s", "markersize": 5}, "shared": {"marker": "D"}}
+    for shape in SHAPES:
         points = sorted((r["tenants"], r["total"]) for r in results.values()
                         if r["shape"] == shape)
         if points:
-            ax.plot(*zip(*points, strict=True), marker=marker,
+            ax.plot(*zip(*points, strict=True), **styles[shape],
                     label=f"full refresh, {shape} (k = {ASSOCIATIONS[shape]})")
     ax.set_xscale("log")
     ax.set_yscale("log")
