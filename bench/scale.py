@@ -64,7 +64,8 @@ def _run(args: list[str], out: Path | None, log: Path) -> tuple[int, float, floa
             usage.ru_utime + usage.ru_stime)
 
 
-def measure(n: int, shape: str, log: Path) -> dict[str, Any]:
+def measure(n: int, shape: str, log: Path, upto: str = "drift") -> dict[str, Any]:
+    """Every command in order, or those up to `upto` (the plans alone need no apply)."""
     results: dict[str, Any] = {"shape": shape}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, ServedAccount() as account:
         config = generate(Path(tmp) / "config", n, shape)
@@ -93,9 +94,12 @@ def measure(n: int, shape: str, log: Path) -> dict[str, Any]:
             if not ok:
                 results["failed"] = name
                 break
-        ses = account.client()
-        results["sample_tenant_exists"] = bool(
-            ses.get_tenant(TenantName=tenant_name(n - 1))["Tenant"]["TenantArn"])
+            if name == upto:
+                break
+        if upto == "drift" and "failed" not in results:
+            ses = account.client()
+            results["sample_tenant_exists"] = bool(
+                ses.get_tenant(TenantName=tenant_name(n - 1))["Tenant"]["TenantArn"])
     results["date"] = datetime.now(UTC).strftime("%Y-%m-%d")
     results["machine"] = (f"Python {platform.python_version()}, {platform.machine()}, "
                           f"{os.cpu_count()} CPUs")
@@ -221,23 +225,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir())
                         / "bench-scale.log", help="progress log (one line per command)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--plans-only", action="store_true",
+                        help="validate and the plans only (kept with the other rows of N)")
     parser.add_argument("--drift-only", action="store_true",
                         help="measure only drift, on an account built in the emulator's store")
     args = parser.parse_args(argv)
-    results = {} if args.no_write else previous_results()
-    if args.drift_only:
-        for n in args.tenants:
-            entry = results.setdefault(str(n), {"shape": args.shape})
-            entry["drift"] = measure_drift(n, args.shape, args.log)
-            entry.setdefault("date", datetime.now(UTC).strftime("%Y-%m-%d"))
-            entry.setdefault("machine", f"Python {platform.python_version()}, "
-                                        f"{platform.machine()}, {os.cpu_count()} CPUs")
-            if not args.no_write:
-                replace_section(REPORT, HEADING, render(results))
-        print(render(results))
-        return
+    results: dict[str, dict[str, Any]] = {}
     for n in args.tenants:
-        results[str(n)] = measure(n, args.shape, args.log)
+        if args.drift_only:
+            row = {"drift": measure_drift(n, args.shape, args.log), "shape": args.shape,
+                   "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+                   "machine": f"Python {platform.python_version()}, {platform.machine()}, "
+                              f"{os.cpu_count()} CPUs"}
+        else:
+            row = measure(n, args.shape, args.log,
+                          upto="plan --out" if args.plans_only else "drift")
+        if not args.no_write:  # re-read: another run may have written its rows meanwhile
+            results = previous_results()
+        if args.drift_only or args.plans_only:  # keep the rows this mode does not measure
+            row = {**results.get(str(n), {}), **row}
+        results[str(n)] = row
         if not args.no_write:  # each size is kept as soon as it is measured
             replace_section(REPORT, HEADING, render(results))
     print(render(results))
