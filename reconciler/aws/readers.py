@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -123,8 +123,9 @@ class _Reader:
 
     def full(self, desired: Desired, all_tenants: bool) -> tuple[dict[str, Tenant], frozenset[str]]:
         """The relevant tenants, and the names read but dropped for lacking the ownership tag."""
-        listed = {item["TenantName"]: item for item in paginate(
-            self.client.list_tenants, "Tenants", PageSize=PAGE_SIZE)}
+        listed: dict[str, str | None] = {item["TenantName"]: item.get("TenantId") for item in
+                                         paginate(self.client.list_tenants, "Tenants",
+                                                  PageSize=PAGE_SIZE)}
         settings = desired.settings
         everyone = all_tenants or settings.prune
         # A rename's old name is not declared, yet the plan must see it to replace it.
@@ -148,16 +149,21 @@ class _Reader:
                     unowned.add(str(wire.get("TenantName", "")))
             return mine
 
-        futures = {name: self.pool.submit(
-            self.fetch, name, not bulk,
-            None if name in declared or all_tenants else owned, known) for name in names}
+        def fetch(name: str) -> tuple[str, _Fetched | None]:
+            return name, self.fetch(name, not bulk,
+                                    None if name in declared or all_tenants else owned, known)
+
+        futures = {self.pool.submit(fetch, name) for name in names}
         entities = entities_f.result() if entities_f is not None else {}
         tenants: dict[str, Tenant] = {}
-        for name in sorted(futures):  # popped: each wire answer is freed once built
-            fetched = futures.pop(name).result()
+        # built as they arrive and let go: at 100,000 tenants, holding every GetTenant answer
+        # until the last one came back cost hundreds of MB
+        for future in as_completed(futures):
+            futures.discard(future)
+            name, fetched = future.result()
             if fetched is not None:
-                tenants[name] = self.build(fetched, entities, listed[name].get("TenantId"))
-        return tenants, frozenset(unowned)
+                tenants[name] = self.build(fetched, entities, listed[name])
+        return dict(sorted(tenants.items())), frozenset(unowned)
 
     def entities(self) -> dict[str, Mapping[str, Any]]:
         """Every tenant's reputation entity in this account and Region, 100 per call."""
@@ -166,14 +172,15 @@ class _Reader:
                          Filter={"ENTITY_REFERENCE_PREFIX": prefix}, PageSize=PAGE_SIZE)
         return {e.get("ReputationEntityReference", ""): e for e in items}
 
-    def build(self, fetched: _Fetched, entities: Mapping[str, Mapping[str, Any]],
+    def build(self, fetched: _Fetched, entities: dict[str, Mapping[str, Any]],
               listed_id: str | None) -> Tenant:
-        """A tenant recreated since the listing (new TenantId) is not in the bulk entities."""
+        """A tenant recreated since the listing (new TenantId) is not in the bulk entities.
+        A bulk entity is taken out as it is used (each is used once)."""
         wire, resources, entity = fetched
         if entity is _BULK:
             arn = wire.get("TenantArn", "")
             recreated = arn not in entities and wire.get("TenantId") != listed_id
-            entity = self.get_entity(arn) if recreated else entities.get(arn)
+            entity = self.get_entity(arn) if recreated else entities.pop(arn, None)
         return from_wire(wire, entity, resources)
 
     def scoped(self, names: Iterable[str]) -> dict[str, Tenant]:
