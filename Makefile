@@ -48,7 +48,9 @@ demo: install
 	$(VENV)/bin/ses-reconciler apply $(CONFIG) --target local --local-state $(DEMO_STATE) --auto-approve
 	$(VENV)/bin/ses-reconciler drift $(CONFIG) --target local --local-state $(DEMO_STATE)
 
+# The benchmarks' optional extra (matplotlib, for the chart in docs/performance.md).
 bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
 clean:

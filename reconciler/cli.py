@@ -27,12 +27,12 @@ from reconciler.engine import (
     Plan,
     Run,
     TargetOptions,
-    dump_plan,
     open_apply_run,
     open_run,
     render_apply,
     render_drift,
     render_plan,
+    render_plan_chunks,
     translate,
 )
 from reconciler.errors import ConfigError, OptionConflictError, ReconcilerError, RunError
@@ -324,6 +324,15 @@ def _print_stats(run: Run, enabled: bool) -> None:
     click.echo(f"API calls: {sum(calls.values())}", err=True)
     for operation, count in sorted(calls.items()):
         click.echo(f"  {operation:<48} {count:>7}", err=True)
+    reads = run.association_reads()
+    if reads is not None:
+        per_tenant = f"{reads.per_tenant_calls:,} calls per tenant (ListTenantResources)"
+        per_resource = (f"{'' if reads.listed else 'at least '}{reads.per_resource_calls:,} "
+                        "calls per resource (resource List walks + ListResourceTenants pages)")
+        chosen, other = ((per_resource, per_tenant) if reads.per_resource
+                         else (per_tenant, per_resource))
+        way = "per resource" if reads.per_resource else "per tenant"
+        click.echo(f"Associations read {way}: estimated {chosen}, against {other}", err=True)
 
 
 def _read_account(opened: AbstractContextManager[Run], stats: bool,
@@ -364,8 +373,10 @@ def plan(config: Path, out: Path | None, fmt: str, detailed_exitcode: bool,
     _, result = _read_account(open_run(config, _options(kw)), stats, lambda run: run.plan(
         only=only, changed_since=changed_since, config_path=config, refresh=refresh))
     if out is not None:
-        out.write_text(dump_plan(result.plan), encoding="utf-8")
-    click.echo(render_plan(result.plan, fmt), nl=False)
+        with out.open("w", encoding="utf-8") as stream:
+            stream.writelines(engine.plan_chunks(result.plan))
+    for chunk in render_plan_chunks(result.plan, fmt):
+        click.echo(chunk, nl=False)
     if detailed_exitcode and not result.plan.settled:
         sys.exit(EXIT_CHANGES)
 

@@ -55,17 +55,18 @@ from reconciler.planning import (
     fingerprint_names,
     load_plan,
     make_plan,
+    plan_chunks,
 )
 from reconciler.planning.resource_scope import check_resource_scope
 from reconciler.refresh import Refresh, RefreshReport, refresh_scope, write_watermark
-from reconciler.render import render_apply, render_drift, render_plan
-from reconciler.state import ChangedScope, Desired, Live, Settings
+from reconciler.render import render_apply, render_drift, render_plan, render_plan_chunks
+from reconciler.state import AssociationReads, ChangedScope, Desired, Live, Settings
 
 # re-exported for cli.py, which calls only this module
-__all__ = ["DEFAULT_GRACE", "Refresh", "Validation", "dump_plan", "import_to_files", "render_apply",
-           "render_drift", "render_plan", "scaffold", "schema_text", "select_pattern",
-           "self_policy_text", "serve_local", "stacks_listing", "stale_schemas",
-           "status_output", "translate", "validate"]
+__all__ = ["DEFAULT_GRACE", "Refresh", "Validation", "dump_plan", "import_to_files",
+           "plan_chunks", "render_apply", "render_drift", "render_plan", "render_plan_chunks",
+           "scaffold", "schema_text", "select_pattern", "self_policy_text", "serve_local",
+           "stacks_listing", "stale_schemas", "status_output", "translate", "validate"]
 
 if TYPE_CHECKING:
     from reconciler.operations.verify import VerifyReport
@@ -206,6 +207,10 @@ class Run:
 
     def calls(self) -> dict[str, int]:
         return dict(self.factory.call_counts())
+
+    def association_reads(self) -> AssociationReads | None:
+        """How the last full read got the associations, and the estimates behind the choice."""
+        return self._live.association_reads if self._live is not None else None
 
     def lock_lost(self) -> str | None:
         """Why the apply lease stopped being ours during the run, if it did."""

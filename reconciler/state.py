@@ -245,6 +245,18 @@ class Desired:
 
 
 @dataclass(frozen=True, slots=True)
+class AssociationReads:
+    """How a full read got every tenant's associations, and the two estimates it compared:
+    one ListTenantResources per tenant read, or the account's resource List walks plus
+    ListResourceTenants pages for every resource (100 tenants a page, counted from the config)."""
+
+    per_resource: bool
+    per_tenant_calls: int
+    per_resource_calls: int
+    listed: bool  # the resources were enumerated (else the per-resource figure is a floor)
+
+
+@dataclass(frozen=True, slots=True)
 class Live:
     """What the reader saw. `scope` is None for a full read, else the tenant names it covered."""
 
@@ -262,6 +274,8 @@ class Live:
     # identity name -> its default configuration set (None: none), for the identities the read
     # called GetEmailIdentity on; the others are unknown and absent
     identity_configuration_sets: Mapping[str, str | None] = field(default_factory=dict)
+    # the full read's choice of association reads (None for a targeted read)
+    association_reads: AssociationReads | None = None
 
 
 class ChangedScope(frozenset[str]):

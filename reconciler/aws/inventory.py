@@ -11,7 +11,8 @@ Two questions the reader asks about resources rather than tenants:
   *every* resource of the account (all three kinds, this Region) is asked about: then no
   association, not even a surplus one to a resource the config never mentions, can be missed.
   That costs the three List walks plus one call per resource (per 100 tenants of it), which
-  beats one ListTenantResources per tenant when many tenants share few resources (tiers).
+  beats one ListTenantResources per tenant when many tenants share few resources (tiers). The
+  reader takes whichever its estimate says is fewer calls, and says which (`--stats`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from botocore.exceptions import ClientError
 
 from reconciler.aws.paging import PAGE_SIZE, paginate
 from reconciler.aws.wire import error_code
-from reconciler.state import RESOURCE_KINDS, ArnContext, ResourceRef
+from reconciler.state import RESOURCE_KINDS, ArnContext, AssociationReads, ResourceRef
 
 _GET_CHECK_LIMIT = 3
+_LIST_PAGE: Mapping[str, int] = {"identity": 1000, "configuration-set": 1000,
+                                 "template": PAGE_SIZE}
 
 _GETTERS: Mapping[str, Callable[[Any, str], Any]] = {
     "identity": lambda c, n: c.get_email_identity(EmailIdentity=n),
@@ -35,11 +38,12 @@ _GETTERS: Mapping[str, Callable[[Any, str], Any]] = {
 }
 _LISTERS: Mapping[str, Callable[[Any], set[str]]] = {
     "identity": lambda c: {i["IdentityName"] for i in paginate(
-        c.list_email_identities, "EmailIdentities", PageSize=1000)},
+        c.list_email_identities, "EmailIdentities", PageSize=_LIST_PAGE["identity"])},
     "configuration-set": lambda c: set(paginate(
-        c.list_configuration_sets, "ConfigurationSets", PageSize=1000)),
+        c.list_configuration_sets, "ConfigurationSets",
+        PageSize=_LIST_PAGE["configuration-set"])),
     "template": lambda c: {t["TemplateName"] for t in paginate(
-        c.list_email_templates, "TemplatesMetadata", PageSize=PAGE_SIZE)},
+        c.list_email_templates, "TemplatesMetadata", PageSize=_LIST_PAGE["template"])},
 }
 
 
@@ -58,26 +62,41 @@ class Inventory:
         self.existing = {kind: future.result() for kind, future in futures.items()}
         return sum(len(names) for names in self.existing.values())
 
-    def associations(self, tenants: int,
-                     referenced: int) -> dict[str, frozenset[ResourceRef]] | None:
-        """Every tenant's associations read per resource, or None when per tenant is cheaper.
+    def associations(self, tenants: int, users: Mapping[ResourceRef, int]
+                     ) -> tuple[dict[str, frozenset[ResourceRef]] | None, AssociationReads]:
+        """Every tenant's associations read per resource (None when per tenant is cheaper), and
+        the two estimated costs that decided it.
 
-        Tried only when the config references few resources for many tenants; abandoned (after
-        the List walks, which then still serve the existence check) when the account holds
-        more than half as many resources as there are tenants to read.
+        `users` counts, per referenced resource, the tenants to read that the config gives it.
+        Per tenant costs `tenants` calls. Per resource costs the three List walks plus, for
+        every resource of the account, one ListResourceTenants page per 100 tenants using it
+        (at least one). Before listing, that is known only as a floor (one page per walk and
+        the referenced resources alone), which already rules it out when tenants use resources
+        of their own; otherwise the walks run (they also serve the existence check) and the
+        full estimate decides.
         """
-        if referenced + len(RESOURCE_KINDS) >= tenants // 2:
-            return None
-        if self.enumerate() >= tenants // 2:
-            return None
-        refs = [ResourceRef(kind, name) for kind in RESOURCE_KINDS  # type: ignore[arg-type]
+        pages = sum(max(1, -(-n // PAGE_SIZE)) for n in users.values())
+        floor = len(RESOURCE_KINDS) + pages
+        if floor >= tenants:
+            return None, AssociationReads(False, tenants, floor, listed=False)
+        self.enumerate()
+        unreferenced = sum(1 for kind in RESOURCE_KINDS for name in self.existing[kind]
+                           if ResourceRef(kind, name) not in users)
+        estimate = self._walk_pages() + pages + unreferenced
+        reads = AssociationReads(estimate < tenants, tenants, estimate, listed=True)
+        if not reads.per_resource:
+            return None, reads
+        refs = [ResourceRef(kind, name) for kind in RESOURCE_KINDS
                 for name in sorted(self.existing[kind])]
-        users = list(self.pool.map(self._tenants_of, refs))
         found: dict[str, set[ResourceRef]] = {}
-        for ref, names in zip(refs, users, strict=True):
+        for ref, names in zip(refs, self.pool.map(self._tenants_of, refs), strict=True):
             for name in names:
                 found.setdefault(name, set()).add(ref)
-        return {name: frozenset(refs) for name, refs in found.items()}
+        return {name: frozenset(refs) for name, refs in found.items()}, reads
+
+    def _walk_pages(self) -> int:
+        return sum(max(1, -(-len(self.existing[kind]) // _LIST_PAGE[kind]))
+                   for kind in RESOURCE_KINDS)
 
     def _tenants_of(self, ref: ResourceRef) -> list[str]:
         try:

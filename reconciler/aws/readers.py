@@ -16,16 +16,18 @@ the account.
 
 Associations are read with one ListTenantResources per tenant, or, when the config references
 few resources for many tenants, resource by resource over every resource of the account
-(exact; see `reconciler.aws.inventory`): 3 List walks + about one call per resource instead of
-N calls. Referenced resources not seen in any association are checked for existence; missing
-ones go to `Live.missing_resources`.
+(exact; see `reconciler.aws.inventory`): 3 List walks + one call per 100 tenants of each
+resource instead of N calls, whichever is estimated cheaper (`Live.association_reads` keeps
+both estimates for `--stats`). Referenced resources not seen in any association are checked for
+existence; missing ones go to `Live.missing_resources`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -37,7 +39,7 @@ from reconciler.aws.pool import worker_pool
 from reconciler.aws.wire import error_code, resource_from_wire
 from reconciler.errors import RunError
 from reconciler.kinds.tenant import Tenant, from_wire
-from reconciler.state import ArnContext, Desired, Live, ResourceRef
+from reconciler.state import ArnContext, AssociationReads, Desired, Live, ResourceRef
 
 _BULK: Any = object()  # marker: the entity comes from the bulk listing
 _Fetched = tuple[Mapping[str, Any], frozenset[ResourceRef], Any]
@@ -51,6 +53,7 @@ class _Reader:
     def __init__(self, client: Any, ctx: ArnContext, pool: ThreadPoolExecutor) -> None:
         self.client, self.ctx, self.pool = client, ctx, pool
         self.inventory = Inventory(client, ctx, pool)
+        self.association_reads: AssociationReads | None = None
 
     def get_tenant(self, name: str) -> Mapping[str, Any] | None:
         try:
@@ -120,8 +123,9 @@ class _Reader:
 
     def full(self, desired: Desired, all_tenants: bool) -> tuple[dict[str, Tenant], frozenset[str]]:
         """The relevant tenants, and the names read but dropped for lacking the ownership tag."""
-        listed = {item["TenantName"]: item for item in paginate(
-            self.client.list_tenants, "Tenants", PageSize=PAGE_SIZE)}
+        listed: dict[str, str | None] = {item["TenantName"]: item.get("TenantId") for item in
+                                         paginate(self.client.list_tenants, "Tenants",
+                                                  PageSize=PAGE_SIZE)}
         settings = desired.settings
         everyone = all_tenants or settings.prune
         # A rename's old name is not declared, yet the plan must see it to replace it.
@@ -130,8 +134,9 @@ class _Reader:
         names = [name for name in listed if everyone or name in declared]
         bulk = len(names) > -(-len(listed) // PAGE_SIZE)
         entities_f = self.pool.submit(self.entities) if bulk else None
-        referenced = {ref for tenant in desired.tenants.values() for ref in tenant.resources}
-        known = self.inventory.associations(len(names), len(referenced))
+        users = Counter(self.ctx.localize(ref) for name in names if name in desired.tenants
+                        for ref in desired.tenants[name].resources)
+        known, self.association_reads = self.inventory.associations(len(names), users)
 
         unowned: set[str] = set()
         unowned_lock = threading.Lock()
@@ -144,16 +149,21 @@ class _Reader:
                     unowned.add(str(wire.get("TenantName", "")))
             return mine
 
-        futures = {name: self.pool.submit(
-            self.fetch, name, not bulk,
-            None if name in declared or all_tenants else owned, known) for name in names}
+        def fetch(name: str) -> tuple[str, _Fetched | None]:
+            return name, self.fetch(name, not bulk,
+                                    None if name in declared or all_tenants else owned, known)
+
+        futures = {self.pool.submit(fetch, name) for name in names}
         entities = entities_f.result() if entities_f is not None else {}
         tenants: dict[str, Tenant] = {}
-        for name in sorted(futures):
-            fetched = futures[name].result()
+        # built as they arrive and let go: at 100,000 tenants, holding every GetTenant answer
+        # until the last one came back cost hundreds of MB
+        for future in as_completed(futures):
+            futures.discard(future)
+            name, fetched = future.result()
             if fetched is not None:
-                tenants[name] = self.build(fetched, entities, listed[name].get("TenantId"))
-        return tenants, frozenset(unowned)
+                tenants[name] = self.build(fetched, entities, listed[name])
+        return dict(sorted(tenants.items())), frozenset(unowned)
 
     def entities(self) -> dict[str, Mapping[str, Any]]:
         """Every tenant's reputation entity in this account and Region, 100 per call."""
@@ -162,14 +172,15 @@ class _Reader:
                          Filter={"ENTITY_REFERENCE_PREFIX": prefix}, PageSize=PAGE_SIZE)
         return {e.get("ReputationEntityReference", ""): e for e in items}
 
-    def build(self, fetched: _Fetched, entities: Mapping[str, Mapping[str, Any]],
+    def build(self, fetched: _Fetched, entities: dict[str, Mapping[str, Any]],
               listed_id: str | None) -> Tenant:
-        """A tenant recreated since the listing (new TenantId) is not in the bulk entities."""
+        """A tenant recreated since the listing (new TenantId) is not in the bulk entities.
+        A bulk entity is taken out as it is used (each is used once)."""
         wire, resources, entity = fetched
         if entity is _BULK:
             arn = wire.get("TenantArn", "")
             recreated = arn not in entities and wire.get("TenantId") != listed_id
-            entity = self.get_entity(arn) if recreated else entities.get(arn)
+            entity = self.get_entity(arn) if recreated else entities.pop(arn, None)
         return from_wire(wire, entity, resources)
 
     def scoped(self, names: Iterable[str]) -> dict[str, Tenant]:
@@ -209,5 +220,5 @@ def read_live(factory: ClientFactory, desired: Desired, *,
         seen = {ref for tenant in tenants.values() for ref in tenant.resources}
         missing = reader.inventory.missing(referenced, seen)
     return Live(context=ctx, tenants=tenants, missing_resources=missing, scope=scope,
-                unowned=unowned,
+                unowned=unowned, association_reads=reader.association_reads,
                 identity_configuration_sets=dict(reader.inventory.identity_configuration_sets))

@@ -168,7 +168,6 @@ def digest(desired: Desired) -> str:
     home = _home(desired.settings)
     doc = {
         "settings": {f: getattr(desired.settings, f) for f in Settings.__slots__},
-        "tenants": {name: TENANT.digest(t, home) for name, t in desired.tenants.items()},
         "iam_templates": {n: [t.policy_name, t.description, t.document, _attach_doc(t.attach)]
                           for n, t in desired.iam_templates.items()},
         "iam_roles": {n: [r.role_name, r.path, r.description, r.trust_policy,
@@ -176,8 +175,18 @@ def digest(desired: Desired) -> str:
                       for n, r in desired.iam_roles.items()},
         "monitoring": None if mon is None else _monitoring_doc(mon),
     }
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    # The JSON of `doc` plus "tenants" (the last key in sorted order), hashed tenant by tenant
+    # so that 100,000 tenants are never one document or one string in memory.
+    sha = hashlib.sha256(_canonical(doc)[:-1].encode() + b',"tenants":{')
+    for i, name in enumerate(sorted(desired.tenants)):
+        entry = _canonical(name) + ":" + _canonical(TENANT.digest(desired.tenants[name], home))
+        sha.update(("," if i else "").encode() + entry.encode())
+    sha.update(b"}}")
+    return sha.hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _monitoring(events: TenantEvents) -> Monitoring:

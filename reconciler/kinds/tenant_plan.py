@@ -9,6 +9,7 @@ the entry says neither, left untouched and reported as a conflict. Pure: no I/O,
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ _RECORDED = tuple(a for a in TENANT.attributes if a.plan_key is not None
                   and a.name not in ("name", "tenant_id", "arn", "tags", "resources"))
 RENAME_WARNING = "new tenant, fresh reputation; sending history does not carry over"
 NAMES_IN_NOTICE = 5
+# the other tenants of a move named in its reasons, and awaited by its disassociations
+MOVE_PEERS = 5
 
 
 @dataclass
@@ -273,11 +276,19 @@ def _annotate_moves(changes: list[Change]) -> list[Change]:
     out = []
     for c in changes:
         if c.action is Action.ASSOCIATE and c.after in losses:
-            c = replace(c, reason="moved from " + ", ".join(f"tenant.{t}" for t in losses[c.after]))
+            c = replace(c, reason="moved from " + _tenants(losses[c.after]))
         elif c.action is Action.DISASSOCIATE and c.before in gains:
-            c = replace(c, reason="moves to " + ", ".join(f"tenant.{t}" for t in gains[c.before]))
+            c = replace(c, reason="moves to " + _tenants(gains[c.before]))
         out.append(c)
     return out
+
+
+def _tenants(names: list[str]) -> str:
+    """The first few names, then how many more: a shared resource re-spread over thousands of
+    tenants must not put thousands of names in each of thousands of reasons."""
+    shown = ", ".join(f"tenant.{t}" for t in names[:MOVE_PEERS])
+    more = len(names) - MOVE_PEERS
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def tenant_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
@@ -286,7 +297,9 @@ def tenant_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
     - every change to a tenant created in this plan depends on that create, and every change
       to a tenant adopted in this plan on the adoption (the ownership tag is written first);
     - a disassociation depends on the association of the same resource to another tenant (a
-      move never leaves a gap in sending);
+      move never leaves a gap in sending): to the first `MOVE_PEERS` such tenants, since a
+      resource that many gain and many lose in one plan (a re-tiering) would otherwise cost
+      gains x losses edges;
     - a rename's deletion of the old tenant depends on the new tenant's create and
       associations, so shared resources reach the new tenant before the old one goes. A plain
       (pruned) deletion needs no edge: DeleteTenant cascades its associations.
@@ -307,10 +320,12 @@ def tenant_edges(changes: Sequence[Change]) -> dict[str, set[str]]:
         if c.tenant in creates and c.key != creates[c.tenant]:
             deps.add(creates[c.tenant])
         if c.action is Action.DISASSOCIATE:
-            deps.update(g.key for g in gains[c.before] if g.tenant != c.tenant)
+            deps.update(itertools.islice(
+                (g.key for g in gains[c.before] if g.tenant != c.tenant), MOVE_PEERS))
         if c.action is Action.DELETE_TENANT:
             deps.update(_delete_deps(c, creates, gained_by))
-        result[c.key] = deps
+        if deps:
+            result[c.key] = deps
     return result
 
 

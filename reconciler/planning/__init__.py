@@ -10,6 +10,7 @@ from reconciler.planning.saved import (
     fingerprint,
     fingerprint_names,
     load_plan,
+    plan_chunks,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "fingerprint_names",
     "load_plan",
     "make_plan",
+    "plan_chunks",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reconciler.errors import AccountMismatchError, StalePlanError
@@ -55,6 +55,10 @@ def fingerprint_names(plan: Plan) -> frozenset[str | None]:
 
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON data; also the `--format json` rendering."""
+    return _document(plan, [encode_change(c) for c in plan.changes])
+
+
+def _document(plan: Plan, changes: list[Any]) -> dict[str, Any]:
     counts = plan.counts
     return {
         "format_version": FORMAT_VERSION,
@@ -68,7 +72,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "ownership": encode_ownership(plan.ownership),
         "summary": {"add": counts.add, "change": counts.change, "destroy": counts.destroy,
                     "tenants": len(plan.tenants), "conflicts": len(plan.conflicts)},
-        "changes": [encode_change(c) for c in plan.changes],
+        "changes": changes,
         "conflicts": [encode_conflict(c) for c in plan.conflicts],
         "notices": list(plan.notices),
         "warnings": list(plan.warnings),
@@ -76,8 +80,28 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+_CHANGES = '\n  "changes": [],'
+
+
+def plan_chunks(plan: Plan) -> Iterator[str]:
+    """`dump_plan`'s text, piece by piece: one change is encoded at a time, so a plan of
+    100,000 tenants is written without holding its whole document (several times the size
+    of the plan) in memory. The text is the same as `json.dumps(plan_document(plan),
+    indent=2)`: the skeleton is dumped with no changes and each change is spliced in."""
+    skeleton = json.dumps(_document(plan, []), indent=2, ensure_ascii=False) + "\n"
+    head, tail = skeleton.split(_CHANGES, 1)
+    if not plan.changes:
+        yield skeleton
+        return
+    yield head + _CHANGES[:-3] + "["
+    for i, change in enumerate(plan.changes):
+        text = json.dumps(encode_change(change), indent=2, ensure_ascii=False)
+        yield ("," if i else "") + "\n    " + text.replace("\n", "\n    ")
+    yield "\n  ]," + tail
+
+
 def dump_plan(plan: Plan) -> str:
-    return json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
+    return "".join(plan_chunks(plan))
 
 
 def load_plan(text: str) -> Plan:

@@ -11,7 +11,7 @@ from reconciler.kinds.tenant import TENANT, Tenant
 from reconciler.planning.drift import DriftItem, classify_drift, drifted_tenants
 from reconciler.planning.ordering import sort_key
 from reconciler.planning.plan import Plan
-from reconciler.planning.saved import FORMAT_VERSION, plan_document
+from reconciler.planning.saved import FORMAT_VERSION, plan_chunks
 from reconciler.render.drift import describe
 
 
@@ -21,7 +21,7 @@ def _dumps(data: dict[str, Any]) -> str:
 
 def render_plan_json(plan: Plan) -> str:
     """The saved-plan document itself: `load_plan` reads what this writes."""
-    return _dumps(plan_document(plan))
+    return "".join(plan_chunks(plan))
 
 
 def _value(attribute: str, value: Any) -> Any:

@@ -12,7 +12,7 @@ from reconciler.emulator import Emulator
 from reconciler.emulator.accounting import CounterSnapshot
 from reconciler.errors import RunError
 from reconciler.kinds.tenant import Tenant
-from reconciler.state import ResourceRef, Suppression
+from reconciler.state import AssociationReads, ResourceRef, Suppression
 from tests.integration.aws.accounts import (
     CONFIG_SET,
     IDENTITY,
@@ -165,6 +165,45 @@ def test_shared_resources_are_read_per_resource_and_still_find_surplus_associati
         frozenset({IDENTITY})}
     assert (factory.calls["ListResourceTenants"], "ListTenantResources" in factory.calls) == (
         2, False)
+
+
+PER_RESOURCE_OPERATIONS = {"ListEmailIdentities", "ListConfigurationSets", "ListEmailTemplates",
+                           "ListResourceTenants"}
+
+
+def test_per_resource_estimate_is_the_exact_cost_of_reading_shared_resources(
+        emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
+    seed.resources([IDENTITY, CONFIG_SET, TEMPLATE])
+    names = [f"t-{i:03}" for i in range(150)]
+    seed.many(names, [IDENTITY, CONFIG_SET])
+    before = emulator.counters.snapshot()
+    live = read_live(factory, desired(*(Tenant(n, resources=frozenset({IDENTITY, CONFIG_SET}))
+                                        for n in names)))
+    spent = calls(emulator.counters.snapshot() - before)
+    # 3 List walks, 2 pages for each shared resource (150 tenants), 1 for the unused template
+    assert live.association_reads == AssociationReads(True, 150, 3 + 2 + 2 + 1, listed=True)
+    assert sum(n for op, n in spent.items() if op in PER_RESOURCE_OPERATIONS) == 8
+
+
+def test_per_tenant_reads_are_chosen_without_listing_resources_when_each_tenant_has_its_own(
+        emulator: Emulator, factory: ClientFactory, seed: Seeder) -> None:
+    refs = [ResourceRef("identity", f"t-{i:02}.example.com") for i in range(8)]
+    seed.resources(refs)
+    for ref in refs:
+        seed.tenant(ref.name.split(".")[0], resources=[ref])
+    before = emulator.counters.snapshot()
+    live = read_live(factory, desired(*(Tenant(r.name.split(".")[0], resources=frozenset({r}))
+                                        for r in refs)))
+    spent = calls(emulator.counters.snapshot() - before)
+    assert live.association_reads == AssociationReads(False, 8, 3 + 8, listed=False)
+    assert not PER_RESOURCE_OPERATIONS & set(spent)
+
+
+def test_targeted_read_chooses_no_association_strategy(
+        factory: ClientFactory, seed: Seeder) -> None:
+    seed.many(["Acme"])
+    live = read_live(factory, desired(Tenant("Acme")), scope=frozenset({"Acme"}))
+    assert live.association_reads is None
 
 
 def test_many_distinct_resources_are_read_per_tenant(

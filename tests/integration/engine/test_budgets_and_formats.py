@@ -205,3 +205,45 @@ def _plan_cost_changes(emulator: Emulator, repo: Repo) -> int:
     assert _calls(spent) == {"GetCallerIdentity": 1, "GetReputationEntity": 2, "GetTenant": 2,
                              "ListTenantResources": 2}
     return spent.attempts()
+
+
+# --- --stats: the association reads the reader chose, and why --------------------------------
+
+def _stats_line(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith("Associations read"))
+
+
+def test_stats_say_associations_were_read_per_tenant_when_tenants_have_their_own(
+        tmp_path: Path, account: Account) -> None:
+    account.identities("a.example.com", "b.example.com", "c.example.com")
+    config = write_config(tmp_path, {name: {"resources": {"identities": [f"{name}.example.com"]}}
+                                     for name in ("a", "b", "c")})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    result = engine("plan", config, "--stats")
+    assert result.exit_code == 0, result.output
+    assert _stats_line(result.stderr) == (
+        "Associations read per tenant: estimated 3 calls per tenant (ListTenantResources), "
+        "against at least 6 calls per resource (resource List walks + ListResourceTenants "
+        "pages)")
+
+
+def test_stats_say_associations_were_read_per_resource_when_tenants_share_them(
+        tmp_path: Path, account: Account) -> None:
+    account.configuration_sets("shared-set")
+    config = write_config(tmp_path, {f"T{i:02d}": {"resources": {
+        "configuration_sets": ["shared-set"]}} for i in range(20)})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    result = engine("drift", config, "--stats")
+    assert result.exit_code == 0, result.output
+    assert _stats_line(result.stderr) == (
+        "Associations read per resource: estimated 4 calls per resource (resource List walks "
+        "+ ListResourceTenants pages), against 20 calls per tenant (ListTenantResources)")
+
+
+def test_targeted_plan_states_no_association_strategy(
+        tmp_path: Path, account: Account) -> None:
+    config = write_config(tmp_path, {"Acme": {}})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    result = engine("plan", config, "--stats", "--only", "Acme")
+    assert result.exit_code == 0, result.output
+    assert "API calls:" in result.stderr and "Associations read" not in result.stderr

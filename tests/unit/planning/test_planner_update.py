@@ -135,6 +135,20 @@ def test_moved_resource_is_associated_before_it_is_disassociated() -> None:
     assert (assoc.reason, dis.reason) == ("moved from tenant.A", "moves to tenant.B")
 
 
+def test_resource_moving_between_many_tenants_waits_for_five_of_them() -> None:
+    """A re-tiering moves a shared set away from 8 tenants and to 8 others: each loss waits
+    for the first 5 gains (not all 8 x 8), and each reason names 5 tenants and a count."""
+    gainers, losers = [f"G{i}" for i in range(8)], [f"L{i}" for i in range(8)]
+    plan = make_plan(
+        desired(*(want(g, "configuration-set/tier") for g in gainers), *map(want, losers)),
+        live(*map(have, gainers), *(have(t, "configuration-set/tier") for t in losers)))
+    gains = [only(plan, g, Action.ASSOCIATE).key for g in gainers]
+    dis = only(plan, "L3", Action.DISASSOCIATE)
+    assert dis.depends_on == tuple(sorted(gains[:5]))
+    assert dis.reason == ("moves to tenant.G0, tenant.G1, tenant.G2, tenant.G3, tenant.G4 "
+                          "and 3 more")
+
+
 def test_plan_records_account_region_digest_and_fingerprint() -> None:
     plan = make_plan(desired(want("Acme"), digest="sha256:abc"), live())
     assert (plan.account, plan.region, plan.partition) == ("123456789012", "us-east-1", "aws")

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from reconciler.errors import AccountMismatchError, StalePlanError
 from reconciler.planning import (
+    Plan,
     check_saved_plan,
     dump_plan,
     fingerprint,
     fingerprint_names,
     load_plan,
     make_plan,
+    plan_chunks,
 )
+from reconciler.planning.saved import plan_document
 from tests.unit.planning.builders import PROTECT, desired, have, live, sup, want
 
 LIVE = live(have("Beta", "identity/b.com", "template/old", tags={"Env": "dev"}),
@@ -41,6 +45,17 @@ def test_saved_plan_round_trips() -> None:
 def test_saved_plan_is_versioned_json() -> None:
     data = json.loads(dump_plan(PLAN))
     assert (data["format_version"], data["kind"]) == (1, "ses-reconciler/plan")
+
+
+@pytest.mark.parametrize("plan", [PLAN, replace(PLAN, changes=())], ids=["changes", "empty"])
+def test_saved_plan_text_is_the_indented_dump_of_its_document(plan: Plan) -> None:
+    assert dump_plan(plan) == json.dumps(plan_document(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_saved_plan_is_written_one_change_at_a_time() -> None:
+    """A large plan is written without building its whole document in memory."""
+    chunks = list(plan_chunks(PLAN))
+    assert (len(chunks), "".join(chunks)) == (len(PLAN.changes) + 2, dump_plan(PLAN))
 
 
 def test_unknown_format_version_is_refused() -> None:
