@@ -79,6 +79,13 @@ def _share_policy_with_another_team(logs: Any) -> str:
     return text
 
 
+def _confirm(emulator: Emulator, topic: str, email: str) -> str:
+    """What the recipient does with SNS's confirmation message; returns the subscription ARN."""
+    token = emulator.control.subscription_token(topic, email)["Token"]
+    return str(boto3.client("sns", region_name=REGION).confirm_subscription(
+        TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic}", Token=token)["SubscriptionArn"])
+
+
 def _writes(spent: CounterSnapshot) -> dict[str, int]:
     return {op: n for (_, op), n in sorted(spent.by_operation().items())
             if not op.startswith(("Describe", "List", "Get"))}
@@ -164,6 +171,7 @@ def test_changed_subscriptions_subscribe_the_new_address_and_unsubscribe_the_old
     topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
     first = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
     assert engine("apply", first, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@x.com")
     second = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["b@x.com"]})
     result = engine("apply", second, "--auto-approve")
     assert result.exit_code == 0, result.output
@@ -282,6 +290,37 @@ def test_a_saved_plan_is_refused_when_monitoring_changed_after_it_was_saved(
     assert events.describe_rule(Name=RULE)["State"] == "DISABLED"
 
 
+def test_a_subscription_removed_out_of_band_is_drift_and_apply_subscribes_it_again(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts",
+                                       "subscriptions": ["a@x.com", "b@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    sns.unsubscribe(SubscriptionArn=_confirm(emulator, "ses-alerts", "a@x.com"))
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert "~ sns_topic.ses-alerts subscriptions: missing a@x.com" in drift.output
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert sorted(s["Endpoint"] for s in subs) == ["a@x.com", "b@x.com"]
+    assert engine("drift", config).exit_code == 0
+
+
+def test_a_confirmed_subscription_added_out_of_band_is_drift(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="intruder@x.com")
+    _confirm(emulator, "ses-alerts", "intruder@x.com")
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert ("~ sns_topic.ses-alerts subscriptions: not in the config: intruder@x.com"
+            in drift.output)
+
+
 # --- ownership -------------------------------------------------------------------------------
 
 def test_an_unowned_log_group_and_rule_are_never_modified(
@@ -378,16 +417,17 @@ def test_an_unchanged_plan_costs_the_tenant_budget_plus_exactly_4_monitoring_cal
         "ListTargetsByRule": 1}
 
 
-def test_alerts_add_exactly_2_sns_reads_to_an_unchanged_plan(
+def test_alerts_add_exactly_1_sns_read_to_an_unchanged_plan(
         tmp_path: Path, emulator: Emulator) -> None:
     tenants = {"Acme": {}}
-    config = _config(tmp_path, tenants=tenants, alerts={"sns_topic": "ses-alerts",
-                                                        "subscriptions": ["a@example.com"]})
+    alerts = {"sns_topic": "ses-alerts", "subscriptions": ["a@example.com", "b@example.com"]}
+    config = _config(tmp_path, tenants=tenants, alerts=alerts)
     assert engine("apply", config, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@example.com")  # one confirmed, one still pending
     plain = write_config(tmp_path, tenants, extra_settings=NO_LIMITS, name="plain.yaml")
     assert _extra(_plan_cost(emulator, config), _plan_cost(emulator, plain)) == {
         "DescribeLogGroups": 1, "DescribeResourcePolicies": 1, "DescribeRule": 1,
-        "ListTargetsByRule": 1, "GetTopicAttributes": 1, "ListSubscriptionsByTopic": 1}
+        "ListTargetsByRule": 1, "GetTopicAttributes": 1}
 
 
 # --- permissions -----------------------------------------------------------------------------
