@@ -180,6 +180,38 @@ def test_changed_subscriptions_subscribe_the_new_address_and_unsubscribe_the_old
     assert [s["Endpoint"] for s in subs] == ["b@x.com"]
 
 
+def test_the_topic_policy_records_the_declared_subscriptions_after_writing_them(
+        tmp_path: Path, emulator: Emulator) -> None:
+    first = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", first, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@x.com")
+    second = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["b@x.com"]})
+    changes = json.loads(engine("plan", second, "--format", "json").output)["changes"]
+    by_action = {c["action"]: c for c in changes}
+    assert set(by_action) == {"subscribe_sns_email", "unsubscribe_sns_email", "update_sns_topic"}
+    assert sorted(by_action["update_sns_topic"]["depends_on"]) == sorted(
+        [by_action["subscribe_sns_email"]["key"], by_action["unsubscribe_sns_email"]["key"]])
+
+
+def test_a_topic_policy_without_the_record_is_listed_and_given_it(
+        tmp_path: Path, emulator: Emulator) -> None:
+    """A topic written before the record existed, or whose policy Id was changed by hand."""
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(
+        {"Version": "2012-10-17", "Statement": policy["Statement"]}))
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert ("sns_topic.ses-alerts: the policy Id of SNS topic ses-alerts is (none), not "
+            "ses-reconciler-subscriptions-") in drift.output
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    assert json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]) == \
+        policy
+
+
 def test_our_topic_statement_is_restored_next_to_a_statement_added_out_of_band(
         tmp_path: Path, emulator: Emulator) -> None:
     topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
