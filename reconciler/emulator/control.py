@@ -26,6 +26,7 @@ __all__ = [
     "resume",
     "set_identity_verification",
     "set_options",
+    "subscription_token",
 ]
 
 PauseKind = Literal["policy", "trust_and_safety"]
@@ -136,3 +137,19 @@ def set_identity_verification(
     known.verification_status = status
     known.verified_for_sending_status = status == "SUCCESS"
     return {"Identity": identity, "VerificationStatus": status}
+
+
+def subscription_token(account_id: str, region: str, topic: str, endpoint: str) -> dict[str, Any]:
+    """The token SNS's confirmation message to `endpoint` carries (what its recipient passes to
+    ConfirmSubscription); `topic` is the topic's name or ARN."""
+    from moto.sns import sns_backends
+
+    backend = sns_backends[account_id][region]
+    arn = topic if topic.startswith("arn:") else f"arn:aws:sns:{region}:{account_id}:{topic}"
+    for subscription in backend.subscriptions.values():
+        if subscription.topic.arn == arn and subscription.endpoint == endpoint:
+            token = getattr(subscription, "confirmation_token", None)
+            if token is None:
+                raise LookupError(f"pending subscription of {endpoint} to {arn}")
+            return {"TopicArn": arn, "Endpoint": endpoint, "Token": token}
+    raise LookupError(f"subscription of {endpoint} to {arn}")

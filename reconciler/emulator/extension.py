@@ -6,7 +6,8 @@ model routes the raw path to. Installing therefore means adding our response met
 classes; any hook on moto's dispatch sees our operations under their real names. Methods moto
 already had (tagging, deletes, SendEmail) stay reachable as `_moto_<name>` for the cases we
 do not handle. IAM's GetPolicyVersion is replaced the same way (see `iam_responses`), and
-Logs gains the KMS key calls moto lacks (`logs_responses`).
+Logs gains the KMS key calls moto lacks (`logs_responses`), and SNS keeps email
+subscriptions pending until confirmed (`sns_responses`).
 CloudTrail gains LookupEvents (see `cloudtrail`).
 """
 
@@ -20,6 +21,7 @@ from moto.logs.responses import LogsResponse
 from moto.ses.responses import EmailResponse
 from moto.sesv2 import urls as sesv2_urls
 from moto.sesv2.responses import SESV2Response
+from moto.sns.responses import SNSResponse
 
 from reconciler.emulator import event_delivery
 from reconciler.emulator.cloudtrail_responses import CloudTrailResponses
@@ -27,6 +29,7 @@ from reconciler.emulator.iam_responses import IamResponses
 from reconciler.emulator.logs_responses import LogsResponses
 from reconciler.emulator.mail_responses import MailResponses, V1GuardResponses
 from reconciler.emulator.responses import TenantResponses
+from reconciler.emulator.sns_responses import SnsResponses
 from reconciler.emulator.suppression_responses import SuppressionResponses
 
 MARKER = "_ses_tenancy_installed"
@@ -74,6 +77,7 @@ def install() -> None:
         _graft(IamResponse, (IamResponses,))
         event_delivery.install()
         _graft(LogsResponse, (LogsResponses,))
+        _graft(SNSResponse, (SnsResponses,))
         _graft(CloudTrailResponse, (CloudTrailResponses,))
         for path in SERVER_PATHS:
             sesv2_urls.url_paths.setdefault(path, SESV2Response.dispatch)

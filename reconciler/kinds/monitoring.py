@@ -13,8 +13,9 @@ live object's `tags` is None when they were not needed.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -117,14 +118,18 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class SnsTopic:
-    """The alerts topic; `statement` is ours in its policy (by Sid), `others` the rest."""
+    """The alerts topic; `statement` is ours in its policy (by Sid), `others` the rest.
+    `policy_id` is the policy document's Id, which records the subscriptions declared when
+    the tool last wrote them (`subscriptions_id`). A live topic's `subscriptions` is None when
+    they were not listed (see `monitoring_read`)."""
 
     name: str
     statement: Mapping[str, Any] | None = None
     others: tuple[str, ...] = ()
-    subscriptions: tuple[Subscription, ...] = ()
+    subscriptions: tuple[Subscription, ...] | None = ()
     tags: Mapping[str, str] | None = None
     arn: str | None = None
+    policy_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +187,12 @@ def topic_statement(ctx: ArnContext, name: str) -> dict[str, Any]:
             "Action": "sns:Publish", "Resource": topic_arn(ctx, name)}
 
 
+def subscriptions_id(emails: Iterable[str]) -> str:
+    """The topic policy's Id for a set of declared addresses: a digest, so it stays short."""
+    text = "\n".join(sorted(set(emails)))
+    return f"ses-reconciler-subscriptions-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
 def wanted(desired: Desired, ctx: ArnContext) -> Wanted:
     mon = desired.monitoring
     if mon is None or mon.remove:
@@ -198,7 +209,7 @@ def wanted(desired: Desired, ctx: ArnContext) -> Wanted:
         topic = SnsTopic(name, topic_statement(ctx, name),
                          subscriptions=tuple(Subscription(e)
                                              for e in sorted(set(mon.alerts.subscriptions))),
-                         tags=tags)
+                         tags=tags, policy_id=subscriptions_id(mon.alerts.subscriptions))
         targets.append(Target(ALERTS_TARGET_ID, topic_arn(ctx, name), mon.event_bus))
     rule = EventRule(mon.rule_name, mon.event_bus, pattern(desired, ctx),
                      targets=tuple(sorted(targets)), tags=tags)
@@ -262,7 +273,10 @@ def targets_differ(want: EventRule | None, have: EventRule) -> bool:
 
 def topic_differs(want: SnsTopic, have: SnsTopic) -> bool:
     return (not same_statement(want.statement, have.statement)
-            or {s.email for s in want.subscriptions} != {s.email for s in have.subscriptions})
+            or want.policy_id != have.policy_id
+            or (have.subscriptions is not None
+                and {s.email for s in want.subscriptions or ()}
+                != {s.email for s in have.subscriptions}))
 
 
 def missing_tags(want: Mapping[str, str] | None,

@@ -76,10 +76,12 @@ TOPIC_ATTRIBUTES = (
     _attr("name"), _attr("statement", encode=_map, decode=_map, state_key="statement",
                          state=lambda t: _canonical_text(t.statement)),
     _attr("others", encode=list, decode=tuple),
-    _attr("subscriptions", encode=lambda v: [_sub_encode(s) for s in v],
-          decode=lambda v: tuple(_sub_decode(s) for s in v), state_key="subscriptions",
-          state=lambda t: sorted(s.email for s in t.subscriptions)),
-    _attr("tags", encode=_map, decode=_map), _attr("arn"))
+    _attr("subscriptions", encode=_opt(lambda v: [_sub_encode(s) for s in v]),
+          decode=_opt(lambda v: tuple(_sub_decode(s) for s in v)), state_key="subscriptions",
+          state=lambda t: None if t.subscriptions is None
+          else sorted(s.email for s in t.subscriptions)),
+    _attr("tags", encode=_map, decode=_map), _attr("arn"),
+    _attr("policy_id", state_key="policy_id"))
 RULE_ATTRIBUTES = (
     _attr("name"), _attr("bus"),
     _attr("pattern", encode=dict, decode=dict, state_key="pattern",
@@ -239,7 +241,7 @@ LOG_POLICY_KIND = _kind(LOG_POLICY, LogsPolicy, POLICY_ATTRIBUTES, (
 
 SNS_TOPIC_KIND = _kind(SNS_TOPIC, SnsTopic, TOPIC_ATTRIBUTES, (
     _spec(A.CREATE_TOPIC, "add", 0, "create_topic", SNS_TOPIC, whole=True),
-    _spec(A.UPDATE_TOPIC, "change", 1, "update_topic", SNS_TOPIC, attribute="statement"),
+    _spec(A.UPDATE_TOPIC, "change", 4, "update_topic", SNS_TOPIC, attribute="statement"),
     _keyed(A.SUBSCRIBE, "add", 2, "subscribe", "subscriptions", _sub_encode, _sub_decode),
     _keyed(A.UNSUBSCRIBE, "destroy", 3, "unsubscribe", "subscriptions", _sub_encode,
            _sub_decode),

@@ -126,13 +126,16 @@ def plan_topic(builder: Any) -> None:
                                   reason="monitoring.tenant_events.remove"))
     elif have is None:
         changes.append(Change(address, A.CREATE_TOPIC, after=want))
-        changes += [Change(address, A.SUBSCRIBE, after=s) for s in want.subscriptions]
+        changes += [Change(address, A.SUBSCRIBE, after=s) for s in want.subscriptions or ()]
     else:
-        emails = {s.email for s in have.subscriptions}
-        extra = [s for s in have.subscriptions if s.email not in
-                 {w.email for w in want.subscriptions}]
-        add = [s for s in want.subscriptions if s.email not in emails]
-        statement = not same_statement(want.statement, have.statement)
+        listed = have.subscriptions  # None: not listed, SNS's counts match the config's
+        declared = want.subscriptions or ()
+        extra = [] if listed is None else [s for s in listed if s.email not in
+                                           {w.email for w in declared}]
+        add = [] if listed is None else [s for s in declared if s.email not in
+                                         {h.email for h in listed}]
+        statement = (not same_statement(want.statement, have.statement)
+                     or have.policy_id != want.policy_id)
         if not (statement or extra or add):
             return
         if not owned(have.tags, builder.desired):
@@ -211,11 +214,14 @@ def plan_rule(builder: Any) -> None:
 # --- order ---------------------------------------------------------------------------------
 
 def _stage(c: Change) -> int:
+    """The topic's policy is updated after its subscriptions: its Id records them done."""
     if c.action in (A.PUT_TARGET, A.REMOVE_TARGET):
-        return 5
+        return 6
     if c.action in (A.SUBSCRIBE, A.UNSUBSCRIBE):
         return 3
-    return {LOG_GROUP: 0, LOG_POLICY: 1, SNS_TOPIC: 2, EVENT_RULE: 4}[c.address.kind]
+    if c.action == A.UPDATE_TOPIC:
+        return 4
+    return {LOG_GROUP: 0, LOG_POLICY: 1, SNS_TOPIC: 2, EVENT_RULE: 5}[c.address.kind]
 
 
 def monitoring_edges(changes: Sequence[Change], kind: str) -> dict[str, set[str]]:
@@ -230,6 +236,8 @@ def monitoring_edges(changes: Sequence[Change], kind: str) -> dict[str, set[str]
         down = c.action in _DESTROYS
         needs = {d.key for d in ours if (d.action in _DESTROYS) == down
                  and (_stage(d) > _stage(c) if down else _stage(d) < _stage(c))}
+        if c.action == A.UPDATE_TOPIC:
+            needs |= {d.key for d in ours if d.action == A.UNSUBSCRIBE}
         if c.action == A.PUT_TARGET:
             needs |= {d.key for d in ours if d.action == A.REMOVE_TARGET
                       and d.before.target_id == c.after.target_id}
@@ -328,6 +336,9 @@ def change_lines(c: Change) -> list[str]:
     if a == A.CREATE_TOPIC:
         return [f"      + {c.address} (policy lets events.amazonaws.com publish)"]
     if a == A.UPDATE_TOPIC:
+        if same_statement(before.statement, after.statement):
+            return [f"      ~ {c.address} policy Id {after.policy_id} (records the declared "
+                    "subscriptions)"]
         return [f"      ~ {c.address} policy statement {after.statement.get('Sid')}"]
     if a == A.SUBSCRIBE:
         return [f"      + {c.address} subscription {after}"]
@@ -383,6 +394,9 @@ def _object_drift(actual: Any, expected: Any) -> str:
     if isinstance(expected, EventRule):
         return "; ".join(rule_lines(actual, expected))
     sid = expected.statement.get("Sid")
+    if same_statement(actual.statement, expected.statement):
+        return (f"the policy Id of {_noun(expected)} is {actual.policy_id or '(none)'}, not "
+                f"{expected.policy_id}, the record of the subscriptions the config declares")
     if actual.statement is None:
         return f"statement {sid} is missing from the policy of {_noun(expected)}"
     return (f"statement {sid} in the policy of {_noun(expected)} differs from the config: "

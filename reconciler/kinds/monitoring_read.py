@@ -1,8 +1,15 @@
-"""Reading the monitoring objects: one listing call per kind (two for the rule and the topic),
-and tags only for an object that planning would write (`reconciler.kinds.monitoring`'s
-comparisons decide), so an unchanged account costs DescribeLogGroups, DescribeResourcePolicies,
-DescribeRule and ListTargetsByRule, plus GetTopicAttributes and ListSubscriptionsByTopic when
-the config declares alerts.
+"""Reading the monitoring objects: one listing call per kind (two for the rule), and tags only
+for an object that planning would write (`reconciler.kinds.monitoring`'s comparisons decide),
+so an unchanged account costs DescribeLogGroups, DescribeResourcePolicies, DescribeRule and
+ListTargetsByRule, plus GetTopicAttributes when the config declares alerts.
+
+The topic's subscriptions are listed (ListSubscriptionsByTopic) only when something in
+GetTopicAttributes' answer says they may differ from the config: its counts (confirmed +
+pending) differ from the number declared; its policy's Id, which records the declared set at
+the tool's last write (`subscriptions_id`), differs from the config's, so the config changed;
+our statement differs; or the config removes the topic. Otherwise planning writes nothing on
+the topic and the live object's `subscriptions` is None (not listed). The price: a subscription
+swapped out of band for another, keeping the count, is seen only once the list is read.
 
 Nothing is read when the config has no `monitoring.tenant_events`, nor for a plan targeted
 at some tenants (monitoring belongs to none of them); a saved plan that touches monitoring
@@ -115,12 +122,19 @@ def read_topic(factory: Any, desired: Desired, live: Live, *, scope: Any = None,
             ours = dict(item)
         else:
             others.append(json.dumps(item))
-    subs = tuple(sorted(Subscription(s.get("Endpoint", ""), s.get("SubscriptionArn", ""))
-                        for s in sns.subscriptions(client, arn) if s.get("Protocol") == "email"))
-    have = SnsTopic(name, ours, tuple(others), subs, None, arn)
     want = wanted(desired, live.context).topic
+    recorded = document.get("Id")
+    subs: tuple[Subscription, ...] | None = None
+    if (want is None or not same_statement(want.statement, ours)
+            or recorded != want.policy_id
+            or _counted(attributes) != len(want.subscriptions or ())):
+        subs = tuple(sorted(Subscription(s.get("Endpoint", ""), s.get("SubscriptionArn", ""))
+                            for s in sns.subscriptions(client, arn)
+                            if s.get("Protocol") == "email"))
+    have = SnsTopic(name, ours, tuple(others), subs, None, arn, recorded)
     if want is None or topic_differs(want, have):
-        have = SnsTopic(name, ours, tuple(others), subs, sns.topic_tags(client, arn), arn)
+        have = SnsTopic(name, ours, tuple(others), subs, sns.topic_tags(client, arn), arn,
+                        recorded)
     return {name: have}
 
 
@@ -147,6 +161,16 @@ def read_rule(factory: Any, desired: Desired, live: Live, *, scope: Any = None,
         have = EventRule(have.name, have.bus, have.pattern, have.state, have.description,
                          targets, events.rule_tags(client, arn), arn)
     return {have.name: have}
+
+
+def _counted(attributes: Mapping[str, str]) -> int | None:
+    """The topic's subscriptions by SNS's counts, confirmed or pending (deleted ones are
+    leaving); None when SNS does not say."""
+    try:
+        return (int(attributes["SubscriptionsConfirmed"])
+                + int(attributes["SubscriptionsPending"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _owned(tags: Mapping[str, str], desired: Desired) -> bool:

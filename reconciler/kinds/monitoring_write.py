@@ -68,12 +68,14 @@ def remove_log_statement(ctx: Any, change: Change) -> None:
 
 def create_topic(ctx: Any, change: Change) -> None:
     topic: SnsTopic = change.after
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [dict(topic.statement or {})]})
+    policy = json.dumps({"Version": "2012-10-17", "Id": topic.policy_id,
+                         "Statement": [dict(topic.statement or {})]})
     sns.create_topic(_client(ctx, "sns"), topic.name, tags=topic.tags or {}, policy=policy)
 
 
 def update_topic(ctx: Any, change: Change) -> None:
-    """Our statement merged by Sid into the topic's policy as it is now."""
+    """Our statement merged by Sid into the topic's policy as it is now, and the policy's Id
+    set to the record of the declared subscriptions (they are written before this)."""
     have: SnsTopic = change.before
     want: SnsTopic = change.after
     client = _client(ctx, "sns")
@@ -84,6 +86,7 @@ def update_topic(ctx: Any, change: Change) -> None:
     kept = [s for s in (statements if isinstance(statements, list) else [statements])
             if not (isinstance(s, dict) and s.get("Sid") == (want.statement or {}).get("Sid"))]
     document["Statement"] = [*kept, dict(want.statement or {})]
+    document["Id"] = want.policy_id
     sns.set_policy(client, arn, json.dumps(document))
     sns.tag_topic(client, arn, missing_tags(want.tags, have.tags))
 

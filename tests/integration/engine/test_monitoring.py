@@ -79,6 +79,13 @@ def _share_policy_with_another_team(logs: Any) -> str:
     return text
 
 
+def _confirm(emulator: Emulator, topic: str, email: str) -> str:
+    """What the recipient does with SNS's confirmation message; returns the subscription ARN."""
+    token = emulator.control.subscription_token(topic, email)["Token"]
+    return str(boto3.client("sns", region_name=REGION).confirm_subscription(
+        TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic}", Token=token)["SubscriptionArn"])
+
+
 def _writes(spent: CounterSnapshot) -> dict[str, int]:
     return {op: n for (_, op), n in sorted(spent.by_operation().items())
             if not op.startswith(("Describe", "List", "Get"))}
@@ -164,12 +171,45 @@ def test_changed_subscriptions_subscribe_the_new_address_and_unsubscribe_the_old
     topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
     first = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
     assert engine("apply", first, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@x.com")
     second = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["b@x.com"]})
     result = engine("apply", second, "--auto-approve")
     assert result.exit_code == 0, result.output
     _, _, sns = _clients()
     subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     assert [s["Endpoint"] for s in subs] == ["b@x.com"]
+
+
+def test_the_topic_policy_records_the_declared_subscriptions_after_writing_them(
+        tmp_path: Path, emulator: Emulator) -> None:
+    first = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", first, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@x.com")
+    second = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["b@x.com"]})
+    changes = json.loads(engine("plan", second, "--format", "json").output)["changes"]
+    by_action = {c["action"]: c for c in changes}
+    assert set(by_action) == {"subscribe_sns_email", "unsubscribe_sns_email", "update_sns_topic"}
+    assert sorted(by_action["update_sns_topic"]["depends_on"]) == sorted(
+        [by_action["subscribe_sns_email"]["key"], by_action["unsubscribe_sns_email"]["key"]])
+
+
+def test_a_topic_policy_without_the_record_is_listed_and_given_it(
+        tmp_path: Path, emulator: Emulator) -> None:
+    """A topic written before the record existed, or whose policy Id was changed by hand."""
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(
+        {"Version": "2012-10-17", "Statement": policy["Statement"]}))
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert ("sns_topic.ses-alerts: the policy Id of SNS topic ses-alerts is (none), not "
+            "ses-reconciler-subscriptions-") in drift.output
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    assert json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]) == \
+        policy
 
 
 def test_our_topic_statement_is_restored_next_to_a_statement_added_out_of_band(
@@ -282,6 +322,37 @@ def test_a_saved_plan_is_refused_when_monitoring_changed_after_it_was_saved(
     assert events.describe_rule(Name=RULE)["State"] == "DISABLED"
 
 
+def test_a_subscription_removed_out_of_band_is_drift_and_apply_subscribes_it_again(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts",
+                                       "subscriptions": ["a@x.com", "b@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    sns.unsubscribe(SubscriptionArn=_confirm(emulator, "ses-alerts", "a@x.com"))
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert "~ sns_topic.ses-alerts subscriptions: missing a@x.com" in drift.output
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert sorted(s["Endpoint"] for s in subs) == ["a@x.com", "b@x.com"]
+    assert engine("drift", config).exit_code == 0
+
+
+def test_a_confirmed_subscription_added_out_of_band_is_drift(
+        tmp_path: Path, emulator: Emulator) -> None:
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts"
+    config = _config(tmp_path, alerts={"sns_topic": "ses-alerts", "subscriptions": ["a@x.com"]})
+    assert engine("apply", config, "--auto-approve").exit_code == 0
+    _, _, sns = _clients()
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="intruder@x.com")
+    _confirm(emulator, "ses-alerts", "intruder@x.com")
+    drift = engine("drift", config)
+    assert drift.exit_code == 2, drift.output
+    assert ("~ sns_topic.ses-alerts subscriptions: not in the config: intruder@x.com"
+            in drift.output)
+
+
 # --- ownership -------------------------------------------------------------------------------
 
 def test_an_unowned_log_group_and_rule_are_never_modified(
@@ -378,16 +449,17 @@ def test_an_unchanged_plan_costs_the_tenant_budget_plus_exactly_4_monitoring_cal
         "ListTargetsByRule": 1}
 
 
-def test_alerts_add_exactly_2_sns_reads_to_an_unchanged_plan(
+def test_alerts_add_exactly_1_sns_read_to_an_unchanged_plan(
         tmp_path: Path, emulator: Emulator) -> None:
     tenants = {"Acme": {}}
-    config = _config(tmp_path, tenants=tenants, alerts={"sns_topic": "ses-alerts",
-                                                        "subscriptions": ["a@example.com"]})
+    alerts = {"sns_topic": "ses-alerts", "subscriptions": ["a@example.com", "b@example.com"]}
+    config = _config(tmp_path, tenants=tenants, alerts=alerts)
     assert engine("apply", config, "--auto-approve").exit_code == 0
+    _confirm(emulator, "ses-alerts", "a@example.com")  # one confirmed, one still pending
     plain = write_config(tmp_path, tenants, extra_settings=NO_LIMITS, name="plain.yaml")
     assert _extra(_plan_cost(emulator, config), _plan_cost(emulator, plain)) == {
         "DescribeLogGroups": 1, "DescribeResourcePolicies": 1, "DescribeRule": 1,
-        "ListTargetsByRule": 1, "GetTopicAttributes": 1, "ListSubscriptionsByTopic": 1}
+        "ListTargetsByRule": 1, "GetTopicAttributes": 1}
 
 
 # --- permissions -----------------------------------------------------------------------------
