@@ -199,11 +199,16 @@ def plot(results: dict[str, dict[str, Any]], path: Path = PLOT) -> bool:
         if points:
             ax.plot(*zip(*points, strict=True), **styles[shape],
                     label=f"full refresh, {shape} (k = {ASSOCIATIONS[shape]})")
+    for edits, marker in ((0, "v"), (100, "^")):
+        points = incremental_points(edits)
+        if points:
+            ax.plot(*zip(*points, strict=True), marker=marker, linestyle=":",
+                    label=f"incremental drift, {edits} out-of-band edits (bench.incremental)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("tenants N")
-    ax.set_ylabel("API calls of a no-change refresh")
-    ax.set_title("Calls of a full refresh against N (measured points; lines are formulas)")
+    ax.set_ylabel("API calls of one refresh (drift or plan)")
+    ax.set_title("Calls of a refresh against N (measured points; lines are formulas)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,6 +216,19 @@ def plot(results: dict[str, dict[str, Any]], path: Path = PLOT) -> bool:
     fig.savefig(path)
     plt.close(fig)
     return True
+
+
+def incremental_points(edits: int) -> list[tuple[int, int]]:
+    """(N, calls) of incremental drift with `edits` out-of-band edits, as bench.incremental
+    recorded them in the report (its own runs; nothing is measured here)."""
+    from bench import incremental
+
+    found = []
+    for data in incremental.previous_results().values():
+        for round_ in data.get("rounds", ()):
+            if round_.get("edits") == edits:
+                found.append((int(data["tenants"]), int(round_["incremental"]["total"])))
+    return sorted(found)
 
 
 def previous_results(report: Path = REPORT) -> dict[str, dict[str, Any]]:
@@ -230,12 +248,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--replot", action="store_true",
+                        help="redraw the chart and section from the recorded results only")
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(int(args.worker[0]), args.worker[1])))
         return
     results = {} if args.no_write else previous_results()
-    for n in args.tenants:
+    for n in ([] if args.replot else args.tenants):
         for shape in args.shapes:
             results[f"{shape}/{n}"] = _run_worker(n, shape)
             sys.stderr.write(f"{shape} N={n}: {results[f'{shape}/{n}']['total']} calls\n")
