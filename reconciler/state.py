@@ -264,7 +264,8 @@ class Live:
     identity_configuration_sets: Mapping[str, str | None] = field(default_factory=dict)
 
 
-class ChangedScope(frozenset[str]):
+class ChangedScope(frozenset[str | None]):
     """A tenant scope incremental drift found in event history: a kind may read only what
-    belongs to these tenants. A targeted plan's scope (`--only`, a saved plan's re-read) is a
-    plain frozenset, for which a kind may have to read more (orphans keyed by tags)."""
+    belongs to these tenants (None: the account-level objects, touched too). A targeted
+    plan's scope (`--only`, a saved plan's re-read) is a plain frozenset, for which a kind
+    may have to read more (orphans keyed by tags)."""
