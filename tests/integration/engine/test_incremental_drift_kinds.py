@@ -10,6 +10,7 @@ user-agent marker) against the emulator the tool applied to.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import boto3
 import pytest
 
 from reconciler.emulator import Emulator
+from reconciler.kinds.base import Kind
+from reconciler.kinds.registry import kinds, register, unregister
 from tests.integration.engine.conftest import (
     ACCOUNT,
     NO_LIMITS,
@@ -35,8 +38,9 @@ MONITORING_READS = {"DescribeLogGroups", "DescribeResourcePolicies", "DescribeRu
                     "ListTargetsByRule", "GetTopicAttributes", "ListSubscriptionsByTopic"}
 
 
-def _monitoring() -> dict[str, Any]:
-    return {"tenant_events": {"rule_name": RULE, "log_group": GROUP, "retention_days": 30}}
+def _monitoring(**extra: Any) -> dict[str, Any]:
+    return {"tenant_events": {"rule_name": RULE, "log_group": GROUP, "retention_days": 30,
+                              **extra}}
 
 
 def _policy() -> dict[str, Any]:
@@ -103,15 +107,48 @@ def _attributes(report: dict[str, Any]) -> list[str]:
     return sorted({str(item["attribute"]) for item in report["drift"]})
 
 
-# --- kinds the config does not use ---------------------------------------------------------
+# --- kinds without a source, kinds not in use ------------------------------------------------
+
+@pytest.fixture
+def plain(tmp_path: Path, emulator: Emulator) -> Path:
+    emulator.options.update(lookup_events_pacing="off")
+    return _apply(write_config(tmp_path, {n: {} for n in TENANTS}, extra_settings=NO_LIMITS))
+
+
+@pytest.fixture
+def unfollowed_kind() -> Iterator[Callable[[bool], None]]:
+    """Plugs in a kind with no event source, used by the config or not."""
+    def plug(used: bool) -> None:
+        register(Kind(name="unfollowed", type=dict, attributes=(), actions=(),
+                      plan=lambda builder: None, edges=lambda changes: {},
+                      in_use=lambda desired: used))
+
+    yield plug
+    if any(k.name == "unfollowed" for k in kinds()):
+        unregister("unfollowed")
+
 
 def test_kinds_the_config_does_not_use_never_force_a_full_refresh(
-        tmp_path: Path, emulator: Emulator) -> None:
-    emulator.options.update(lookup_events_pacing="off")
-    config = _apply(write_config(tmp_path, {n: {} for n in TENANTS}, extra_settings=NO_LIMITS))
-    report, calls = _incremental(config, emulator)
+        plain: Path, emulator: Emulator) -> None:
+    report, calls = _incremental(plain, emulator)
     assert report["drift"] == []
     assert calls == {"GetCallerIdentity": 1, "LookupEvents": 1, "ListReputationEntities": 1}
+
+
+def test_an_unused_kind_without_an_event_source_is_ignored(
+        plain: Path, emulator: Emulator, unfollowed_kind: Callable[[bool], None]) -> None:
+    unfollowed_kind(False)
+    report, _ = _incremental(plain, emulator)
+    assert report["drift"] == []
+
+
+def test_a_used_kind_without_an_event_source_falls_back_to_full(
+        plain: Path, unfollowed_kind: Callable[[bool], None]) -> None:
+    unfollowed_kind(True)
+    report = _drift(plain, "--since", "1h")
+    assert report["notices"][0] == ("Full refresh (every tenant read): the unfollowed kind has "
+                                    "no CloudTrail event source.")
+    assert report["scope"] is None
 
 
 # --- cost -----------------------------------------------------------------------------------
@@ -123,6 +160,31 @@ def test_unchanged_monitoring_costs_its_history_pages_and_no_monitoring_read(
     assert report["drift"] == [] and report["scope"] == []
     # SES as before, plus one page each for Logs and EventBridge (no alerts: no SNS lookup)
     assert calls == {"GetCallerIdentity": 1, "LookupEvents": 3, "ListReputationEntities": 1}
+
+
+def test_alerts_add_one_sns_history_page_and_no_read(tmp_path: Path,
+                                                     emulator: Emulator) -> None:
+    emulator.options.update(lookup_events_pacing="off")
+    config = _apply(write_config(
+        tmp_path, {n: {} for n in TENANTS}, extra_settings=NO_LIMITS,
+        monitoring=_monitoring(alerts={"sns_topic": "ses-alerts",
+                                       "subscriptions": ["oncall@example.com"]})))
+    emulator.control.age_events(DAY)
+    report, calls = _incremental(config, emulator)
+    assert report["drift"] == []
+    assert calls == {"GetCallerIdentity": 1, "LookupEvents": 4, "ListReputationEntities": 1}
+
+
+def test_an_alerts_topic_policy_edit_is_found(tmp_path: Path, emulator: Emulator) -> None:
+    emulator.options.update(lookup_events_pacing="off")
+    config = _apply(write_config(
+        tmp_path, {n: {} for n in TENANTS}, extra_settings=NO_LIMITS,
+        monitoring=_monitoring(alerts={"sns_topic": "ses-alerts"})))
+    boto3.client("sns", region_name=REGION).set_topic_attributes(
+        TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:ses-alerts", AttributeName="Policy",
+        AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    _, calls = _same_findings(config, emulator)
+    assert calls["GetTopicAttributes"] == 1
 
 
 def test_the_tools_own_monitoring_writes_are_skipped(monitored: Path,
@@ -149,6 +211,7 @@ def test_a_disabled_rule_is_found(monitored: Path, emulator: Emulator) -> None:
     report, calls = _same_findings(monitored, emulator)
     assert any(RULE in a for a in _attributes(report))
     assert calls["DescribeRule"] == 1
+    assert "monitoring touched and read" in str(report["notices"][0])
 
 
 def test_a_removed_target_is_found(monitored: Path, emulator: Emulator) -> None:
