@@ -200,7 +200,7 @@ def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
           parallelism: int = 8) -> Mapping[str, IamRole]:
     from reconciler.kinds.iam_role_plan import read_roles
 
-    return read_roles(factory, desired, live, parallelism=parallelism)
+    return read_roles(factory, desired, live, scope=scope, parallelism=parallelism)
 
 
 def _in_use(desired: Any) -> bool:

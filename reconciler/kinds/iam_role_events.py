@@ -25,15 +25,19 @@ ROLE_WRITES = frozenset({
 
 def touched_roles(events: Sequence[Any], desired: Desired, ctx: ArnContext) -> set[str]:
     """`<tenant>/<template>` of every role the events name."""
+    return touched_names([n for e in events for n in _role_names(e)], desired, ctx)
+
+
+def touched_names(names: Iterable[str], desired: Desired, ctx: ArnContext) -> set[str]:
+    """`<tenant>/<template>` of every role name a role template renders."""
     patterns = rendered_patterns({t: desired.iam_roles[t].role_name
                                   for t in desired.iam_roles}, ctx)
     touched: set[str] = set()
-    for event in events:
-        for name in _role_names(event):
-            for template, pattern in patterns:
-                match = pattern.fullmatch(name)
-                if match:
-                    touched.add(f"{match.group('tenant')}/{template}")
+    for name in names:
+        for template, pattern in patterns:
+            match = pattern.fullmatch(name)
+            if match:
+                touched.add(f"{match.group('tenant')}/{template}")
     return touched
 
 

@@ -252,8 +252,10 @@ def test_a_role_trust_policy_edit_is_found(with_roles: Path, emulator: Emulator)
         RoleName="ses-Beta-sender", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
-    report, _ = _same_findings(with_roles, emulator)
+    report, calls = _same_findings(with_roles, emulator)
     assert report["scope"] == ["Beta"]
+    # the listing, then only the touched tenant's role (of three)
+    assert (calls["ListRoles"], calls["ListAttachedRolePolicies"]) == (1, 1)
 
 
 def test_a_detached_role_policy_is_found(with_roles: Path, emulator: Emulator) -> None:
