@@ -280,3 +280,16 @@ def test_only_the_tagged_roles_tenant_is_in_scope(with_roles: Path,
         RoleName="ses-Acme-sender", Tags=[{"Key": "note", "Value": "x"}])
     report, _ = _incremental(with_roles, emulator)
     assert report["scope"] == ["Acme"]
+
+
+def test_an_incremental_plan_repairs_a_touched_rule_through_a_saved_plan(
+        monitored: Path, tmp_path: Path) -> None:
+    events = boto3.client("events", region_name=REGION)
+    events.disable_rule(Name=RULE)
+    saved = tmp_path / "repair.plan.json"
+    planned = engine("plan", monitored, "--refresh", "incremental", "--since", "1h",
+                     "--out", saved)
+    assert planned.exit_code == 0, planned.output[-2000:]
+    applied = engine("apply", monitored, "--plan", saved, "--auto-approve")
+    assert applied.exit_code == 0, applied.output[-2000:]
+    assert events.describe_rule(Name=RULE)["State"] == "ENABLED"
