@@ -1,7 +1,7 @@
 """CloudTrail LookupEvents in the emulator: the history of the writes it answered.
 
 Every test goes through boto3's CloudTrail client (or the HTTP server): the emulator records
-the SES, IAM, EventBridge and Logs writes it answers, as CloudTrail would, and answers the
+the SES, IAM, EventBridge, Logs and SNS writes it answers, as CloudTrail would, and answers the
 documented paging, filters, errors and pacing.
 """
 
