@@ -57,7 +57,8 @@ class RefreshReport:
                 f"{self.overlap_minutes:g} min for delivery delay); "
                 f"{_n(c.events, 'out-of-band write')} read, {c.own} of this tool's own and "
                 f"{c.failed} failed calls skipped; "
-                f"{_n(len(c.tenants), 'tenant')} changed and read, the others not read.")
+                f"{_n(len(c.tenants), 'tenant')} changed and read, the others not read"
+                f"{'; monitoring touched and read' if c.account_level else ''}.")
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"mode": self.mode, "fallback": self.fallback}
@@ -67,7 +68,8 @@ class RefreshReport:
         if self.changes is not None:
             out |= {"events": self.changes.events, "own": self.changes.own,
                     "failed": self.changes.failed, "tenants": sorted(self.changes.tenants),
-                    "sources": list(self.changes.sources)}
+                    "sources": list(self.changes.sources),
+                    "account_level": self.changes.account_level}
         return out
 
 
@@ -76,8 +78,9 @@ def _n(count: int, noun: str) -> str:
 
 
 def refresh_scope(factory: ClientFactory, desired: Desired, refresh: Refresh,
-                  now: dt.datetime) -> tuple[frozenset[str] | None, RefreshReport]:
-    """The tenant scope to read (None: all) and the report saying why."""
+                  now: dt.datetime) -> tuple[frozenset[str | None] | None, RefreshReport]:
+    """The scope to read (None: all; None in it: the account-level objects too) and the
+    report saying why."""
     overlap = desired.settings.drift_overlap_minutes
     if refresh.full:
         return None, RefreshReport("full", now, fallback="--full was given")
@@ -99,7 +102,7 @@ def refresh_scope(factory: ClientFactory, desired: Desired, refresh: Refresh,
             f"{err}; grant it (`iam self-policy` lists it) for incremental drift"))
     except NoEventSource as err:
         return None, RefreshReport("full", now, fallback=str(err))
-    return changes.tenants, RefreshReport("incremental", now, window, None, changes, overlap)
+    return changes.scope, RefreshReport("incremental", now, window, None, changes, overlap)
 
 
 def read_watermark(path: Path) -> str | None:

@@ -278,7 +278,8 @@ class Live:
     association_reads: AssociationReads | None = None
 
 
-class ChangedScope(frozenset[str]):
+class ChangedScope(frozenset[str | None]):
     """A tenant scope incremental drift found in event history: a kind may read only what
-    belongs to these tenants. A targeted plan's scope (`--only`, a saved plan's re-read) is a
-    plain frozenset, for which a kind may have to read more (orphans keyed by tags)."""
+    belongs to these tenants (None: the account-level objects, touched too). A targeted
+    plan's scope (`--only`, a saved plan's re-read) is a plain frozenset, for which a kind
+    may have to read more (orphans keyed by tags)."""

@@ -35,11 +35,13 @@ EVENT_SOURCES: dict[str, str] = {
     "iam": "iam.amazonaws.com",
     "events": "events.amazonaws.com",
     "logs": "logs.amazonaws.com",
+    "sns": "sns.amazonaws.com",
 }
 GLOBAL_REGIONS: dict[str, str] = {"iam": "us-east-1"}
-# sends are data-plane traffic, not management events
+# sends, publishes and log and event puts are data-plane traffic, not management events
 UNRECORDED = frozenset({"SendEmail", "SendBulkEmail", "SendRawEmail", "SendTemplatedEmail",
-                        "SendBulkTemplatedEmail", "SendCustomVerificationEmail"})
+                        "SendBulkTemplatedEmail", "SendCustomVerificationEmail", "Publish",
+                        "PublishBatch", "PutLogEvents", "PutEvents"})
 ATTRIBUTE_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType",
                   "ResourceName", "EventSource", "AccessKeyId")
 MAX_RESULTS = 50
@@ -52,6 +54,7 @@ _RESOURCE_TYPES = {
     "group": "AWS::IAM::Group", "rule": "AWS::Events::Rule",
     "log-group": "AWS::Logs::LogGroup",
 }
+_SNS_TOPIC = "AWS::SNS::Topic"
 _NAME_KEYS = {
     "tenantName": "AWS::SES::Tenant", "emailIdentity": "AWS::SES::EmailIdentity",
     "configurationSetName": "AWS::SES::ConfigurationSet",

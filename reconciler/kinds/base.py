@@ -150,9 +150,10 @@ class EventSource:
     - `source`: the event source (`ses.amazonaws.com`); `region`: where its events are recorded
       (None: the config's Region; IAM's are in us-east-1).
     - `names`: the write events that can change the kind's objects (None: every write).
-    - `touched(event, desired, context)`: the names of the kind's objects one event touched
-      (an `aws.cloudtrail.TrailEvent`, the `Desired`, the account's `ArnContext`).
-    - `in_use(desired)`: whether the config manages objects of the kind (else no lookup).
+    - `touched(events, desired, context)`: the names of the kind's objects the events touched
+      (`aws.cloudtrail.TrailEvent`s, the `Desired`, the account's `ArnContext`).
+    - `in_use(desired)`: whether the config manages objects this source records (else no
+      lookup).
     """
 
     source: str
@@ -196,8 +197,9 @@ class Kind:
     show_change: Callable[[Any], list[str]] | None = None
     explain: Callable[[Any, Any], str] | None = None
     # where CloudTrail records out-of-band writes to its objects; None: incremental drift
-    # cannot see them, so a config using the kind is refreshed in full
+    # cannot see them, so a config using the kind (`in_use`) is refreshed in full
     events: EventSource | None = None
+    in_use: Callable[[Any], bool] = _everywhere  # whether a Desired declares objects of it
 
     def attribute(self, name: str) -> Attribute | None:
         return next((a for a in self.attributes if a.name == name), None)

@@ -239,6 +239,7 @@ IAM_POLICY = Kind(
     explain=_explain,
     events=EventSource(iam_policy_events.SOURCE, touched=iam_policy_events.touched_policies,
                        region=iam_policy_events.REGION, in_use=_in_use),
+    in_use=_in_use,
 )
 
 __all__ = ["IAM_POLICY", "Attachment", "IamPolicy", "PolicyAction", "plain"]

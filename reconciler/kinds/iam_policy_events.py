@@ -9,7 +9,7 @@ planned in that tenant's scope).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reconciler.config.rules import PLACEHOLDER_RE
@@ -22,11 +22,19 @@ _TENANT = r"[A-Za-z0-9_-]{1,64}"
 
 def name_patterns(desired: Desired, ctx: ArnContext) -> list[tuple[str, re.Pattern[str]]]:
     """(template, pattern of the policy names it renders) for every declared template."""
+    return rendered_patterns({t: desired.iam_templates[t].policy_name
+                              for t in desired.iam_templates}, ctx)
+
+
+def rendered_patterns(texts: Mapping[str, str],
+                      ctx: ArnContext) -> list[tuple[str, re.Pattern[str]]]:
+    """(template, pattern of the names `text` renders per tenant) for each template whose
+    name text holds `${tenant.name}` (only those give the tenant back)."""
     known = {"account_id": ctx.account, "region": ctx.region, "partition": ctx.partition}
     patterns = []
-    for template in sorted(desired.iam_templates):
+    for template in sorted(texts):
         parts, last, seen = [], 0, False
-        text = desired.iam_templates[template].policy_name
+        text = texts[template]
         for match in PLACEHOLDER_RE.finditer(text):
             parts.append(re.escape(text[last:match.start()]))
             key = match.group(1)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from reconciler.kinds.base import ActionSpec, Attribute, Kind, Permission
+from reconciler.kinds import iam_role_events
+from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission
 
 KIND = "iam_role"
 
@@ -199,7 +200,13 @@ def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
           parallelism: int = 8) -> Mapping[str, IamRole]:
     from reconciler.kinds.iam_role_plan import read_roles
 
-    return read_roles(factory, desired, live, parallelism=parallelism)
+    return read_roles(factory, desired, live, scope=scope, parallelism=parallelism)
+
+
+def _in_use(desired: Any) -> bool:
+    from reconciler.kinds.iam_role_plan import wants_roles
+
+    return wants_roles(desired)
 
 
 def _show(change: Any) -> list[str]:
@@ -229,6 +236,10 @@ IAM_ROLE = Kind(
     operations=OPERATIONS,
     show_change=_show,
     explain=_explain,
+    events=EventSource(iam_role_events.SOURCE, touched=iam_role_events.touched_roles,
+                       region=iam_role_events.REGION, names=iam_role_events.ROLE_WRITES,
+                       in_use=_in_use),
+    in_use=_in_use,
 )
 
 __all__ = ["IAM_ROLE", "IamRole", "RoleAction", "RolePolicy", "RoleSession"]

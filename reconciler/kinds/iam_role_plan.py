@@ -28,9 +28,10 @@ from reconciler.kinds.iam_policy import UNREAD_ID, PolicyAction
 from reconciler.kinds.iam_policy_plan import tag_keys
 from reconciler.kinds.iam_role import KIND, IamRole, RolePolicy, RoleSession, tenant_of
 from reconciler.kinds.iam_role import RoleAction as Action
+from reconciler.kinds.iam_role_events import touched_names
 from reconciler.kinds.tenant import TenantAction
 from reconciler.planning.plan import Change, Conflict
-from reconciler.state import Address, Desired, Live
+from reconciler.state import Address, ChangedScope, Desired, Live
 
 
 def wants_roles(desired: Desired) -> bool:
@@ -98,12 +99,14 @@ def differs(want: IamRole, have: IamRole) -> bool:
     return bool(_plan_one(want, have, owned=True))
 
 
-def read_roles(factory: Any, desired: Desired, live: Live, *,
+def read_roles(factory: Any, desired: Desired, live: Live, *, scope: Any = None,
                parallelism: int = 8) -> dict[str, IamRole]:
     """The config's roles found under its paths, and the owned roles of the tool there,
     keyed like the desired ones; nothing is read when the config speaks of no role. Tags are
     read only where they decide something: for the config's roles a plan would write, and for
-    the other roles (whether they are the tool's, and whose)."""
+    the other roles (whether they are the tool's, and whose). An incremental refresh's
+    `ChangedScope` reads only the listed roles whose name a template renders for a changed
+    tenant."""
     if not wants_roles(desired):
         return {}
     from reconciler.aws.iam_model import LiveRole, Ownership
@@ -117,6 +120,8 @@ def read_roles(factory: Any, desired: Desired, live: Live, *,
     tenant_key, template_key = tag_keys(settings)
     client = factory.client("iam")
     listed = list_roles(client, {settings.iam_path, *(t.path for t in desired.iam_roles.values())})
+    if isinstance(scope, ChangedScope):
+        listed = {n: r for n, r in listed.items() if _changed(n, by_name, scope, desired, live)}
 
     def one(role: LiveRole) -> IamRole | None:
         want = by_name.get(role.name)
@@ -142,6 +147,14 @@ def read_roles(factory: Any, desired: Desired, live: Live, *,
                        key=lambda r: (r.role_name not in by_name, r.role_name)):
         out.setdefault(role.name, role)  # the config's name first, then tagged leftovers
     return dict(sorted(out.items()))
+
+
+def _changed(name: str, by_name: Mapping[str, IamRole], scope: frozenset[str | None],
+             desired: Desired, live: Live) -> bool:
+    """Whether role `name` belongs to a changed tenant: the config's, or by its name."""
+    if name in by_name:
+        return tenant_of(by_name[name].name) in scope
+    return any(tenant_of(key) in scope for key in touched_names([name], desired, live.context))
 
 
 def _from_live(key: str, role: Any, arns: Any, tags: Mapping[str, str] | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from reconciler.kinds.base import ActionSpec, Attribute, Kind, Permission
+from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission
 from reconciler.kinds.monitoring import (
     EVENT_RULE,
     LOG_GROUP,
@@ -25,6 +25,12 @@ from reconciler.kinds.monitoring import (
     canonical_pattern,
 )
 from reconciler.kinds.monitoring import MonitoringAction as A
+from reconciler.kinds.monitoring_events import (
+    GROUP_EVENTS,
+    POLICY_EVENTS,
+    RULE_EVENTS,
+    TOPIC_EVENTS,
+)
 
 
 def _opt(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -214,14 +220,18 @@ def _read(name: str) -> Callable[..., Any]:
     return read
 
 
+def _declared(desired: Any) -> bool:
+    return desired.monitoring is not None
+
+
 def _kind(name: str, type_: type, attributes: Sequence[Attribute],
           actions: Sequence[ActionSpec], plan: str, read: str,
-          operations: Mapping[tuple[str, str], Permission]) -> Kind:
+          operations: Mapping[tuple[str, str], Permission], events: EventSource) -> Kind:
     return Kind(name=name, type=type_, attributes=attributes, actions=actions,
                 plan=_plan(plan), edges=_edges(name), read=_read(read),
                 read_targeted=_read(read), known_after_create=("arn",),
                 tenant_of=_no_tenant, operations=operations, show_change=_show,
-                explain=_explain)
+                explain=_explain, events=events, in_use=_declared)
 
 
 LOG_GROUP_KIND = _kind(LOG_GROUP, LogGroup, GROUP_ATTRIBUTES, (
@@ -229,7 +239,7 @@ LOG_GROUP_KIND = _kind(LOG_GROUP, LogGroup, GROUP_ATTRIBUTES, (
     _spec(A.UPDATE_LOG_GROUP, "change", 1, "update_log_group", LOG_GROUP,
           attribute="retention_days"),
     _spec(A.DELETE_LOG_GROUP, "destroy", 9, "delete_log_group", LOG_GROUP, whole=True),
-), "plan_log_group", "read_log_group", GROUP_OPERATIONS)
+), "plan_log_group", "read_log_group", GROUP_OPERATIONS, GROUP_EVENTS)
 
 LOG_POLICY_KIND = _kind(LOG_POLICY, LogsPolicy, POLICY_ATTRIBUTES, (
     _spec(A.ADD_LOG_STATEMENT, "add", 0, "put_log_statement", LOG_POLICY, whole=True),
@@ -237,7 +247,7 @@ LOG_POLICY_KIND = _kind(LOG_POLICY, LogsPolicy, POLICY_ATTRIBUTES, (
           attribute="statement"),
     _spec(A.REMOVE_LOG_STATEMENT, "destroy", 9, "remove_log_statement", LOG_POLICY,
           whole=True),
-), "plan_log_policy", "read_log_policy", POLICY_OPERATIONS)
+), "plan_log_policy", "read_log_policy", POLICY_OPERATIONS, POLICY_EVENTS)
 
 SNS_TOPIC_KIND = _kind(SNS_TOPIC, SnsTopic, TOPIC_ATTRIBUTES, (
     _spec(A.CREATE_TOPIC, "add", 0, "create_topic", SNS_TOPIC, whole=True),
@@ -246,7 +256,7 @@ SNS_TOPIC_KIND = _kind(SNS_TOPIC, SnsTopic, TOPIC_ATTRIBUTES, (
     _keyed(A.UNSUBSCRIBE, "destroy", 3, "unsubscribe", "subscriptions", _sub_encode,
            _sub_decode),
     _spec(A.DELETE_TOPIC, "destroy", 9, "delete_topic", SNS_TOPIC, whole=True),
-), "plan_topic", "read_topic", TOPIC_OPERATIONS)
+), "plan_topic", "read_topic", TOPIC_OPERATIONS, TOPIC_EVENTS)
 
 EVENT_RULE_KIND = _kind(EVENT_RULE, EventRule, RULE_ATTRIBUTES, (
     _spec(A.CREATE_RULE, "add", 0, "create_rule", EVENT_RULE, whole=True),
@@ -255,6 +265,6 @@ EVENT_RULE_KIND = _kind(EVENT_RULE, EventRule, RULE_ATTRIBUTES, (
            _target_decode),
     _keyed(A.PUT_TARGET, "add", 3, "put_target", "targets", _target_encode, _target_decode),
     _spec(A.DELETE_RULE, "destroy", 9, "delete_rule", EVENT_RULE, whole=True),
-), "plan_rule", "read_rule", RULE_OPERATIONS)
+), "plan_rule", "read_rule", RULE_OPERATIONS, RULE_EVENTS)
 
 MONITORING_KINDS = (LOG_GROUP_KIND, LOG_POLICY_KIND, SNS_TOPIC_KIND, EVENT_RULE_KIND)

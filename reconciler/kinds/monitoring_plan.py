@@ -41,7 +41,7 @@ _DESTROYS = {A.DELETE_LOG_GROUP, A.REMOVE_LOG_STATEMENT, A.UNSUBSCRIBE, A.DELETE
 
 
 def _active(builder: Any) -> bool:
-    return builder.desired.monitoring is not None and builder.names is None
+    return builder.desired.monitoring is not None and builder.account_level
 
 
 def _have(builder: Any, kind: str, name: str) -> Any:

@@ -13,7 +13,8 @@ swapped out of band for another, keeping the count, is seen only once the list i
 
 Nothing is read when the config has no `monitoring.tenant_events`, nor for a plan targeted
 at some tenants (monitoring belongs to none of them); a saved plan that touches monitoring
-re-reads it (its scope holds None, the key of objects without a tenant).
+re-reads it, and so does an incremental refresh whose events touched it (their scope holds
+None, the key of objects without a tenant).
 """
 
 from __future__ import annotations

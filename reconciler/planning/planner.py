@@ -19,30 +19,36 @@ from reconciler.state import Desired, Live
 
 @dataclass
 class PlanBuilder:
-    """What the kinds plan against, and what they add. `names`: the tenant scope, or None."""
+    """What the kinds plan against, and what they add. `names`: the tenant scope, or None;
+    `account_level`: whether objects of no tenant (monitoring) are planned too."""
 
     desired: Desired
     live: Live
     names: frozenset[str] | None
+    account_level: bool = True
     changes: list[Change] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-def make_plan(desired: Desired, live: Live, *, scope: frozenset[str] | None = None) -> Plan:
+def make_plan(desired: Desired, live: Live, *,
+              scope: frozenset[str | None] | None = None) -> Plan:
     """Compute the ordered changes that bring the live account in line with the config.
 
-    `scope` limits the plan to those tenant names (and what belongs to them); a partial live
-    read (`live.scope`) limits it the same way, since unread tenants are unknown.
+    `scope` limits the plan to those tenant names (and what belongs to them; None in it: the
+    objects of no tenant too); a partial live read (`live.scope`) limits it the same way,
+    since unread tenants are unknown.
     """
     desired = localize(desired, live.context)
-    names = _scope(scope, live.scope)
-    builder = PlanBuilder(desired, live, names)
+    tenants = None if scope is None else frozenset(n for n in scope if n is not None)
+    names = _scope(tenants, live.scope)
+    builder = PlanBuilder(desired, live, names,
+                          names is None or (scope is not None and None in scope))
     for kind in kinds():
         kind.plan(builder)
     changes = order_changes(builder.changes)
-    touched = {c.tenant for c in changes} | (names or frozenset())
+    touched: set[str | None] = {c.tenant for c in changes} | set(names or ())
     return Plan(
         changes=changes,
         account=live.context.account,

@@ -1,7 +1,7 @@
 """CloudTrail LookupEvents in the emulator: the history of the writes it answered.
 
 Every test goes through boto3's CloudTrail client (or the HTTP server): the emulator records
-the SES, IAM, EventBridge and Logs writes it answers, as CloudTrail would, and answers the
+the SES, IAM, EventBridge, Logs and SNS writes it answers, as CloudTrail would, and answers the
 documented paging, filters, errors and pacing.
 """
 
@@ -296,3 +296,42 @@ def test_history_keeps_90_days(emu: Emulator) -> None:
     emu.control.age_events(91 * 86400)
     ses().create_tenant(TenantName="recent")
     assert emu.control.event_history()["events"] == 1
+
+
+def _by_source(source: str) -> list[dict[str, Any]]:
+    return trail().lookup_events(LookupAttributes=[
+        {"AttributeKey": "EventSource", "AttributeValue": source}])["Events"]
+
+
+@pytest.mark.parametrize(("source", "write", "expected"), [
+    ("events.amazonaws.com",
+     lambda: boto3.client("events", region_name=REGION).put_rule(
+         Name="r", EventPattern=json.dumps({"source": ["aws.ses"]})),
+     ("PutRule", "name", "r")),
+    ("logs.amazonaws.com",
+     lambda: boto3.client("logs", region_name=REGION).create_log_group(logGroupName="/g"),
+     ("CreateLogGroup", "logGroupName", "/g")),
+    ("sns.amazonaws.com",
+     lambda: boto3.client("sns", region_name=REGION).create_topic(Name="alerts"),
+     ("CreateTopic", "name", "alerts")),
+])
+def test_monitoring_writes_are_recorded_under_their_event_source(
+        emu: Emulator, source: str, write: Any, expected: tuple[str, str, str]) -> None:
+    write()
+    [event] = _by_source(source)
+    name, key, value = expected
+    assert event["EventName"] == name
+    assert record(event)["requestParameters"][key] == value
+
+
+def test_data_plane_puts_and_publishes_are_not_recorded(emu: Emulator) -> None:
+    logs = boto3.client("logs", region_name=REGION)
+    logs.create_log_group(logGroupName="/g")
+    logs.create_log_stream(logGroupName="/g", logStreamName="s")
+    logs.put_log_events(logGroupName="/g", logStreamName="s",
+                        logEvents=[{"timestamp": 1, "message": "m"}])
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    sns.publish(TopicArn=topic, Message="m")
+    assert names(_by_source("logs.amazonaws.com")) == ["CreateLogStream", "CreateLogGroup"]
+    assert names(_by_source("sns.amazonaws.com")) == ["CreateTopic"]
