@@ -854,22 +854,31 @@ def ci_merge_apply(config: Path, stack: str | None, out_dir: Path, github_output
 @ci.command("drift")
 @_ci_options
 @_refresh_options
+@click.option("--publish", multiple=True, type=click.Choice(["cloudwatch", "eventbridge"]),
+              help="As `drift --publish`: the metrics, and a `Drift Detected` event when there "
+                   "is drift; a failure to publish is a warning.")
 def ci_drift(config: Path, stack: str | None, out_dir: Path, github_output: Path | None,
-             stats: bool, **kw: Any) -> None:
+             stats: bool, publish: tuple[str, ...], **kw: Any) -> None:
     """Drift check: issue.md, title and outcome (open or close); exit 0, 2 drift, 1 error.
 
     Full by default; --since or --watermark make it incremental (see `drift`)."""
     refresh = _refresh(kw)
     config, label, options = _ci_open(config, stack, kw)
+    failures: tuple[str, ...] = ()
     try:
         with open_run(config, options) as run:
             with _reading(run):
                 step = engine.ci_step("drift", run, stack=label, refresh=refresh)
+            if publish and step.live is not None:
+                failures = engine.publish_drift(run, step.plan, step.live,
+                                                engine.drift_stack(config), publish)
             _print_stats(run, stats)
         engine.write_ci_outputs(out_dir, {"issue.md": step.body, "title": step.title + "\n"},
                                 {"outcome": step.outcome}, github_output)
     except (ConfigError, RunError) as err:
         _ci_fail(err, "drift", label, out_dir, "issue.md")
     click.echo(step.text, nl=False)
+    for failure in failures:
+        click.echo(f"warning: {failure}", err=True)
     if step.outcome == "open":
         sys.exit(EXIT_CHANGES)

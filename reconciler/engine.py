@@ -488,27 +488,42 @@ def drift_and_publish(run: Run, config: Path, publish: tuple[str, ...], *,
     A publication that fails is reported, not raised: the drift result (and its exit code)
     stands, and the missing `RunSucceeded` heartbeat is what an alarm sees.
     """
+    result = run.plan(refresh=refresh)
+    return DriftRun(result, publish_drift(run, result.plan, result.live, drift_stack(config),
+                                          publish))
+
+
+def drift_stack(config: Path) -> str:
+    """The `Stack` dimension of a config's drift metrics (`stacks/<name>/`, else its folder)."""
+    from reconciler.monitoring.drift_summary import stack_name
+
+    return stack_name(config)
+
+
+def publish_drift(run: Run, plan: Plan, live: Live, stack: str,
+                  publish: tuple[str, ...]) -> tuple[str, ...]:
+    """Publish a drift plan's summary; the sentences of the publications that failed."""
     from datetime import UTC, datetime
 
     from reconciler.aws import publish as put
     from reconciler.monitoring import drift_summary as summary
 
-    result = run.plan(refresh=refresh)
     if not publish:
-        return DriftRun(result)
-    found = summary.summarize(result.plan, result.live, run.desired, summary.stack_name(config))
+        return ()
+    found = summary.summarize(plan, live, run.desired, stack)
     failures: list[str] = []
     for target in dict.fromkeys(publish):
         try:
             if target == "cloudwatch":
                 put.put_metrics(run.factory.client("cloudwatch"), summary.NAMESPACE,
                                 found.dimensions, found.metrics, datetime.now(UTC))
-            elif not result.plan.settled:
+            elif not plan.settled:
                 put.put_event(run.factory.client("events"), summary.SOURCE,
                               summary.DETAIL_TYPE, found.event_detail())
         except RunError as err:
             failures.append(f"the drift was not published to {target}: {err}")
-    return DriftRun(result, tuple(failures))
+    return tuple(failures)
+
 
 def verify_send(config: Path, options: TargetOptions, tenants: tuple[str, ...], to: str,
                 send_test: bool) -> tuple[Run, VerifyReport]:

@@ -19,6 +19,7 @@ from reconciler.gitops.git import merge_base
 from reconciler.kinds.tenant import TenantAction
 from reconciler.planning import Plan, dump_plan
 from reconciler.render import render_apply, render_drift, render_plan
+from reconciler.state import Live
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +52,7 @@ class DriftStep:
     title: str
     body: str
     text: str
+    live: Live | None = None  # what the drift was read from (for `--publish`)
 
 
 def pr_plan(run: Run, config: Path, *, stack: str, base: str | None = None,
@@ -91,7 +93,8 @@ def drift(run: Run, *, stack: str, refresh: Refresh | None = None) -> DriftStep:
     result = run.plan(refresh=refresh)
     outcome: Literal["open", "close"] = "close" if result.plan.settled else "open"
     return DriftStep(result.plan, outcome, bodies.drift_title(stack),
-                     bodies.drift_issue(result.plan, stack), render_drift(result.plan, "text"))
+                     bodies.drift_issue(result.plan, stack), render_drift(result.plan, "text"),
+                     result.live)
 
 
 def _with_managed_base(result: PlanResult, run: Run) -> PlanResult:

@@ -134,3 +134,15 @@ def test_a_failed_publication_is_one_sentence_and_keeps_the_drift_exit_code(
     [warning] = result.stderr.splitlines()
     assert warning.startswith(f"warning: the drift was not published to {target}: ")
     assert "denied" in warning
+
+
+def test_the_scheduled_ci_drift_step_publishes_the_same_metrics(
+        tmp_path: Path, emulator: Emulator) -> None:
+    config = _drifted_account(tmp_path, _in_process(emulator))
+    result = engine("ci", "drift", config, "--out-dir", tmp_path / "out",
+                    "--publish", "cloudwatch")
+    assert result.exit_code == 2, result.output
+    assert "Acme" in (tmp_path / "out" / "issue.md").read_text()
+    assert _metric_values(boto3.client("cloudwatch", region_name=REGION)) == {
+        "DriftedObjects": [1.0], "TenantsPausedBySES": [1.0],
+        "TenantsWithHighImpactFindings": [1.0], "RunSucceeded": [1.0]}
