@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.plan import ACCOUNT, REGION, _open, generate, tenant_name
-from bench.report_file import replace_section
+from bench.report_file import recorded_results, replace_section
 from bench.validate import ROOT
 
 REPORT = ROOT / "docs" / "performance.md"
@@ -228,15 +228,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 def previous_results(report: Path = REPORT) -> dict[str, dict[str, Any]]:
     """Earlier results by tenant count, so a quick rerun keeps the 10,000-tenant rows."""
-    text = report.read_text() if report.exists() else ""
-    start = text.find(DATA_MARK)
-    if start < 0:
-        return {}
-    end = text.find(" -->", start)
-    try:
-        data = json.loads(text[start + len(DATA_MARK):end])
-    except json.JSONDecodeError:
-        return {}
+    data = recorded_results(report, DATA_MARK)
     if "tenants" in data:  # a single result, as first written
         return {str(data["tenants"]): data}
     return dict(data)

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from bench.report_file import replace_section
+from bench.report_file import recorded_results, replace_section
 from bench.validate import ROOT
 
 REPORT = ROOT / "docs" / "performance.md"
@@ -184,15 +184,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 def previous_results(report: Path) -> dict[str, dict[str, Any]]:
     """Raw results of earlier runs, so a 1,000-tenant rerun keeps the 10,000-tenant rows."""
-    text = report.read_text() if report.exists() else ""
-    start = text.find(DATA_MARK)
-    if start < 0:
-        return {}
-    end = text.find(" -->", start)
-    try:
-        return json.loads(text[start + len(DATA_MARK):end])  # type: ignore[no-any-return]
-    except json.JSONDecodeError:
-        return {}
+    return recorded_results(report, DATA_MARK)
 
 
 def write_section(section: str, report: Path = REPORT) -> None:

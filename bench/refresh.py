@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.report_file import replace_section
+from bench.report_file import recorded_results, replace_section
 from bench.shapes import ASSOCIATIONS, SHAPES, generate, referenced
 from bench.validate import ROOT
 
@@ -232,14 +232,7 @@ def incremental_points(edits: int) -> list[tuple[int, int]]:
 
 
 def previous_results(report: Path = REPORT) -> dict[str, dict[str, Any]]:
-    text = report.read_text() if report.exists() else ""
-    start = text.find(DATA_MARK)
-    if start < 0:
-        return {}
-    try:
-        return json.loads(text[start + len(DATA_MARK):text.find(" -->", start)])  # type: ignore[no-any-return]
-    except json.JSONDecodeError:
-        return {}
+    return recorded_results(report, DATA_MARK)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.report_file import replace_section
+from bench.report_file import recorded_results, replace_section
 from bench.served import ServedAccount, build_state, environment
 from bench.shapes import ASSOCIATIONS, SHAPES, generate, referenced, tenant_name
 from bench.validate import ROOT
@@ -233,15 +233,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 
 
 def previous_results(report: Path = REPORT) -> dict[str, dict[str, Any]]:
-    text = report.read_text() if report.exists() else ""
-    start = text.find(DATA_MARK)
-    if start < 0:
-        return {}
-    end = text.find(" -->", start)
-    try:
-        return json.loads(text[start + len(DATA_MARK):end])  # type: ignore[no-any-return]
-    except json.JSONDecodeError:
-        return {}
+    return recorded_results(report, DATA_MARK)
 
 
 def main(argv: list[str] | None = None) -> None:
