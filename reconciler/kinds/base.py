@@ -19,6 +19,20 @@ Layering = Literal["scalar", "union", "merge"]
 Writer = Callable[[Any, Any], None]  # (WriteContext, Change) -> None
 
 
+def deferred(target: str) -> Callable[..., Any]:
+    """`module:function`, imported at its first call: a kind's planning, reading and rendering
+    modules import the kind's module, so the kind refers to them without importing them."""
+    module, name = target.split(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
 @dataclass(frozen=True, slots=True)
 class Permission:
     """What one API operation needs: IAM actions (none for GetCallerIdentity) and its access."""

@@ -18,13 +18,21 @@ are in `reconciler.kinds.iam_policy_plan`, its two-phase read in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from reconciler.kinds import iam_policy_events
-from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission, plain
+from reconciler.kinds.base import (
+    ActionSpec,
+    Attribute,
+    EventSource,
+    Kind,
+    Permission,
+    deferred,
+    plain,
+)
 from reconciler.state import Attachments
 
 KIND = "iam_policy"
@@ -178,47 +186,13 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
 }
 
 
-def _plan(builder: Any) -> None:
-    from reconciler.kinds.iam_policy_plan import plan_policies
-
-    plan_policies(builder)
-
-
-def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
-    from reconciler.kinds.iam_policy_plan import policy_edges
-
-    return policy_edges(changes)
-
-
-def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
-          parallelism: int = 8) -> Mapping[str, IamPolicy]:
-    from reconciler.kinds.iam_policy_read import read_policies
-
-    return read_policies(factory, desired, live, scope=scope, parallelism=parallelism)
-
-
-def _read_after(factory: Any, desired: Any, live: Any, *, parallelism: int = 8) -> Any:
-    from reconciler.kinds.iam_principals import read_missing
-
-    return read_missing(factory, desired, live, parallelism=parallelism)
-
-
-def _in_use(desired: Any) -> bool:
-    from reconciler.kinds.iam_policy_plan import wants_iam
-
-    return wants_iam(desired)
-
-
-def _show(change: Any) -> list[str]:
-    from reconciler.kinds.iam_policy_plan import change_lines
-
-    return change_lines(change)
-
-
-def _explain(actual: Any, expected: Any) -> str:
-    from reconciler.kinds.iam_policy_plan import drift_text
-
-    return drift_text(actual, expected)
+_PLAN = deferred("reconciler.kinds.iam_policy_plan:plan_policies")
+_EDGES = deferred("reconciler.kinds.iam_policy_plan:policy_edges")
+_READ = deferred("reconciler.kinds.iam_policy_read:read_policies")
+_READ_AFTER = deferred("reconciler.kinds.iam_principals:read_missing")
+_IN_USE = deferred("reconciler.kinds.iam_policy_plan:wants_iam")
+_SHOW = deferred("reconciler.kinds.iam_policy_plan:change_lines")
+_EXPLAIN = deferred("reconciler.kinds.iam_policy_plan:drift_text")
 
 
 IAM_POLICY = Kind(
@@ -226,20 +200,20 @@ IAM_POLICY = Kind(
     type=IamPolicy,
     attributes=ATTRIBUTES,
     actions=ACTIONS,
-    plan=_plan,
-    edges=_edges,
-    read=_read,
-    read_targeted=_read,
-    read_after=_read_after,
+    plan=_PLAN,
+    edges=_EDGES,
+    read=_READ,
+    read_targeted=_READ,
+    read_after=_READ_AFTER,
     depends_on=("tenant",),
     known_after_create=("arn",),
     tenant_of=tenant_of,
     operations=OPERATIONS,
-    show_change=_show,
-    explain=_explain,
+    show_change=_SHOW,
+    explain=_EXPLAIN,
     events=EventSource(iam_policy_events.SOURCE, touched=iam_policy_events.touched_policies,
-                       region=iam_policy_events.REGION, in_use=_in_use),
-    in_use=_in_use,
+                       region=iam_policy_events.REGION, in_use=_IN_USE),
+    in_use=_IN_USE,
 )
 
 __all__ = ["IAM_POLICY", "Attachment", "IamPolicy", "PolicyAction", "plain"]

@@ -16,13 +16,13 @@ tag is a conflict, never written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from reconciler.kinds import iam_role_events
-from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission
+from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission, deferred
 
 KIND = "iam_role"
 
@@ -184,41 +184,12 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
 }
 
 
-def _plan(builder: Any) -> None:
-    from reconciler.kinds.iam_role_plan import plan_roles
-
-    plan_roles(builder)
-
-
-def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
-    from reconciler.kinds.iam_role_plan import role_edges
-
-    return role_edges(changes)
-
-
-def _read(factory: Any, desired: Any, live: Any, *, scope: Any = None,
-          parallelism: int = 8) -> Mapping[str, IamRole]:
-    from reconciler.kinds.iam_role_plan import read_roles
-
-    return read_roles(factory, desired, live, scope=scope, parallelism=parallelism)
-
-
-def _in_use(desired: Any) -> bool:
-    from reconciler.kinds.iam_role_plan import wants_roles
-
-    return wants_roles(desired)
-
-
-def _show(change: Any) -> list[str]:
-    from reconciler.kinds.iam_role_plan import change_lines
-
-    return change_lines(change)
-
-
-def _explain(actual: Any, expected: Any) -> str:
-    from reconciler.kinds.iam_role_plan import drift_text
-
-    return drift_text(actual, expected)
+_PLAN = deferred("reconciler.kinds.iam_role_plan:plan_roles")
+_EDGES = deferred("reconciler.kinds.iam_role_plan:role_edges")
+_READ = deferred("reconciler.kinds.iam_role_plan:read_roles")
+_IN_USE = deferred("reconciler.kinds.iam_role_plan:wants_roles")
+_SHOW = deferred("reconciler.kinds.iam_role_plan:change_lines")
+_EXPLAIN = deferred("reconciler.kinds.iam_role_plan:drift_text")
 
 
 IAM_ROLE = Kind(
@@ -226,20 +197,20 @@ IAM_ROLE = Kind(
     type=IamRole,
     attributes=ATTRIBUTES,
     actions=ACTIONS,
-    plan=_plan,
-    edges=_edges,
-    read=_read,
-    read_targeted=_read,
+    plan=_PLAN,
+    edges=_EDGES,
+    read=_READ,
+    read_targeted=_READ,
     depends_on=("tenant", "iam_policy"),
     known_after_create=("arn",),
     tenant_of=tenant_of,
     operations=OPERATIONS,
-    show_change=_show,
-    explain=_explain,
+    show_change=_SHOW,
+    explain=_EXPLAIN,
     events=EventSource(iam_role_events.SOURCE, touched=iam_role_events.touched_roles,
                        region=iam_role_events.REGION, names=iam_role_events.ROLE_WRITES,
-                       in_use=_in_use),
-    in_use=_in_use,
+                       in_use=_IN_USE),
+    in_use=_IN_USE,
 )
 
 __all__ = ["IAM_ROLE", "IamRole", "RoleAction", "RolePolicy", "RoleSession"]

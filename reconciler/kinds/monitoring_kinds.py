@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission
+from reconciler.kinds.base import ActionSpec, Attribute, EventSource, Kind, Permission, deferred
 from reconciler.kinds.monitoring import (
     EVENT_RULE,
     LOG_GROUP,
@@ -179,16 +179,8 @@ def _no_tenant(name: str) -> None:
     return None
 
 
-def _show(change: Any) -> list[str]:
-    from reconciler.kinds.monitoring_plan import change_lines
-
-    return change_lines(change)
-
-
-def _explain(actual: Any, expected: Any) -> str:
-    from reconciler.kinds.monitoring_plan import drift_text
-
-    return drift_text(actual, expected)
+_SHOW = deferred("reconciler.kinds.monitoring_plan:change_lines")
+_EXPLAIN = deferred("reconciler.kinds.monitoring_plan:drift_text")
 
 
 def _edges(kind_name: str) -> Callable[[Sequence[Any]], Mapping[str, set[str]]]:
@@ -230,8 +222,8 @@ def _kind(name: str, type_: type, attributes: Sequence[Attribute],
     return Kind(name=name, type=type_, attributes=attributes, actions=actions,
                 plan=_plan(plan), edges=_edges(name), read=_read(read),
                 read_targeted=_read(read), known_after_create=("arn",),
-                tenant_of=_no_tenant, operations=operations, show_change=_show,
-                explain=_explain, events=events, in_use=_declared)
+                tenant_of=_no_tenant, operations=operations, show_change=_SHOW,
+                explain=_EXPLAIN, events=events, in_use=_declared)
 
 
 LOG_GROUP_KIND = _kind(LOG_GROUP, LogGroup, GROUP_ATTRIBUTES, (

@@ -11,7 +11,7 @@ The planning rules (ownership, adopt/external, renames, prune) are in
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -33,6 +33,7 @@ from reconciler.kinds.base import (
     Kind,
     Permission,
     Sync,
+    deferred,
     digest_as,
     plain,
 )
@@ -86,7 +87,6 @@ class Tenant:
     arn: str | None = None
     created: float | None = None
     status: LiveStatus | None = None
-
 
 
 def encode_attachments(attach: Mapping[str, Attachments]) -> dict[str, list[list[str]]]:
@@ -313,12 +313,6 @@ def _epoch(value: Any) -> float | None:
     return value.timestamp() if hasattr(value, "timestamp") else float(value)
 
 
-def _read(*args: Any, **kwargs: Any) -> Any:
-    from reconciler.aws.readers import read_live
-
-    return read_live(*args, **kwargs)
-
-
 _read_op, _write_op = Permission.read, Permission.write
 # every SES v2 call the tenant's reads (readers, inventory) and writes make
 OPERATIONS: Mapping[tuple[str, str], Permission] = {
@@ -350,16 +344,9 @@ OPERATIONS: Mapping[tuple[str, str], Permission] = {
 }
 
 
-def _plan(builder: Any) -> None:
-    from reconciler.kinds.tenant_plan import plan_tenants
-
-    plan_tenants(builder)
-
-
-def _edges(changes: Sequence[Any]) -> Mapping[str, set[str]]:
-    from reconciler.kinds.tenant_plan import tenant_edges
-
-    return tenant_edges(changes)
+_PLAN = deferred("reconciler.kinds.tenant_plan:plan_tenants")
+_EDGES = deferred("reconciler.kinds.tenant_plan:tenant_edges")
+_READ = deferred("reconciler.aws.readers:read_live")
 
 
 TENANT = Kind(
@@ -367,10 +354,10 @@ TENANT = Kind(
     type=Tenant,
     attributes=ATTRIBUTES,
     actions=ACTIONS,
-    plan=_plan,
-    edges=_edges,
-    read=_read,
-    read_targeted=_read,
+    plan=_PLAN,
+    edges=_EDGES,
+    read=_READ,
+    read_targeted=_READ,
     known_after_create=("arn", "id"),
     operations=OPERATIONS,
     events=EventSource(tenant_events.SOURCE, touched=tenant_events.touched_tenants),
